@@ -1,0 +1,104 @@
+from urllib.parse import urlsplit
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cameras.models import Camera, Evidence, Observation
+
+
+class CameraForm(forms.ModelForm):
+    # Credentials are write-only: the form never renders the stored value back.
+    username = forms.CharField(
+        label=_("nama pengguna"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Kosongkan agar tetap memakai yang tersimpan."),
+    )
+    password = forms.CharField(
+        label=_("kata sandi"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Kosongkan agar tetap memakai yang tersimpan."),
+    )
+
+    class Meta:
+        model = Camera
+        fields = [
+            "office",
+            "name",
+            "source_url",
+            "username",
+            "password",
+            "enabled",
+            "timeout_seconds",
+            "staff_zone",
+            "ignore_zones",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.pop("username", None)
+        self.initial.pop("password", None)
+
+    def clean_source_url(self) -> str:
+        url = self.cleaned_data["source_url"]
+        parts = urlsplit(url)
+        if parts.username or parts.password:
+            raise forms.ValidationError(
+                _("Jangan menulis nama pengguna/sandi di alamat; isi kolom kredensial.")
+            )
+        return url
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name in ("username", "password"):
+            if not cleaned.get(name) and self.instance.pk:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
+
+
+@admin.register(Camera)
+class CameraAdmin(admin.ModelAdmin):
+    form = CameraForm
+    list_display = ["name", "office", "enabled", "timeout_seconds"]
+    list_filter = ["enabled", "office__kecamatan"]
+    search_fields = ["name", "office__name", "office__code"]
+    list_select_related = ["office"]
+    autocomplete_fields = ["office"]
+    readonly_fields = ["reference_signature", "created_at"]
+
+
+@admin.register(Observation)
+class ObservationAdmin(admin.ModelAdmin):
+    list_display = [
+        "slot",
+        "camera",
+        "kind",
+        "status",
+        "people_count",
+        "people_in_zone",
+        "is_open",
+        "detector_name",
+    ]
+    list_filter = ["status", "kind", "office_date", "camera__office__kecamatan"]
+    search_fields = ["camera__name", "camera__office__name", "camera__office__code"]
+    date_hierarchy = "slot"
+    list_select_related = ["camera__office"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Observation._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["observation", "width", "height", "created_at"]
+    list_select_related = ["observation__camera__office"]
+    readonly_fields = ["observation", "image", "width", "height", "created_at"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False

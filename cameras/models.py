@@ -1,0 +1,153 @@
+"""Cameras, the observations they produce (one per camera and slot) and blurred evidence."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kelurahan_monitor.secrets_field import EncryptedSecretField
+
+
+def _evidence_storage():
+    from django.core.files.storage import storages
+
+    return storages["evidence"]
+
+
+class Camera(models.Model):
+    office = models.ForeignKey(
+        "compliance.Office",
+        on_delete=models.CASCADE,
+        related_name="cameras",
+        verbose_name=_("kantor"),
+    )
+    name = models.CharField(_("nama"), max_length=100)
+    # Without credentials: they live encrypted in the two fields below.
+    source_url = models.CharField(
+        _("alamat sumber"),
+        max_length=500,
+        help_text=_("rtsp://, http(s)://, file:// atau replay: — tanpa nama pengguna/sandi."),
+    )
+    username = EncryptedSecretField(_("nama pengguna"), blank=True, default="")
+    password = EncryptedSecretField(_("kata sandi"), blank=True, default="")
+    enabled = models.BooleanField(_("aktif"), default=True)
+    timeout_seconds = models.FloatField(_("batas waktu (detik)"), default=10.0)
+    # Normalised (0..1) polygons; a person counts when the bottom-centre of the box is inside.
+    staff_zone = models.JSONField(_("zona petugas"), default=list, blank=True)
+    ignore_zones = models.JSONField(_("zona diabaikan"), default=list, blank=True)
+    reference_signature = models.TextField(_("tanda tampilan acuan"), blank=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kamera")
+        verbose_name_plural = _("kamera")
+        ordering = ["office__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "name"], name="camera_unique_office_name"),
+            models.CheckConstraint(
+                condition=Q(timeout_seconds__gt=0) & Q(timeout_seconds__lte=60),
+                name="camera_timeout_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office.name} / {self.name}"
+
+
+class CheckKind(models.TextChoices):
+    OPENING = "opening", _("Jendela buka")
+    DAYTIME = "daytime", _("Siang")
+    CLOSING = "closing", _("Jendela tutup")
+    AFTER_HOURS = "after_hours", _("Di luar jam kerja")
+    NIGHT = "night", _("Malam")
+    MANUAL = "manual", _("Manual")
+
+
+class ObservationStatus(models.TextChoices):
+    PENDING = "pending", _("Menunggu")
+    RUNNING = "running", _("Berjalan")
+    OK = "ok", _("Berhasil")
+    # Capture failures: the camera or its link.
+    UNREACHABLE = "unreachable", _("Kamera tidak terjangkau")
+    TIMEOUT = "timeout", _("Waktu habis")
+    AUTH_FAILED = "auth_failed", _("Otentikasi gagal")
+    NOT_AN_IMAGE = "not_an_image", _("Bukan gambar")
+    STREAM_ENDED = "stream_ended", _("Siaran berhenti")
+    # Frame faults: a picture arrived, but it cannot say whether anyone is there.
+    DARK = "dark", _("Gambar gelap")
+    NO_DETAIL = "no_detail", _("Lensa tertutup/buram")
+    FROZEN = "frozen", _("Gambar membeku")
+    MOVED = "moved", _("Kamera bergeser")
+    EXPIRED = "expired", _("Kedaluwarsa")
+    ERROR = "error", _("Galat")
+
+
+class Observation(models.Model):
+    """One check of one camera at one scheduled slot; the slot is the idempotency key."""
+
+    camera = models.ForeignKey(
+        Camera, on_delete=models.CASCADE, related_name="observations", verbose_name=_("kamera")
+    )
+    slot = models.DateTimeField(_("jadwal"))
+    # The office's local date of the slot, computed once at write time (never `slot__date`).
+    office_date = models.DateField(_("tanggal kantor"))
+    kind = models.CharField(
+        _("jenis"), max_length=20, choices=CheckKind.choices, default=CheckKind.MANUAL
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ObservationStatus.choices,
+        default=ObservationStatus.PENDING,
+    )
+    captured_at = models.DateTimeField(_("diambil pada"), null=True, blank=True)
+    people_count = models.PositiveSmallIntegerField(_("jumlah orang"), null=True, blank=True)
+    people_in_zone = models.PositiveSmallIntegerField(
+        _("orang di zona petugas"), null=True, blank=True
+    )
+    is_open = models.BooleanField(_("buka"), null=True, blank=True)
+    detector_name = models.CharField(_("detektor"), max_length=50, blank=True)
+    detector_version = models.CharField(_("versi detektor"), max_length=50, blank=True)
+    frame_signature = models.CharField(_("tanda gambar"), max_length=128, blank=True)
+    health = models.JSONField(_("kesehatan gambar"), default=dict, blank=True)
+    error_message = models.CharField(_("pesan galat"), max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField(_("durasi (ms)"), null=True, blank=True)
+    # Claim of the task that runs this check: a redelivery of the same task may take over,
+    # a concurrent duplicate may not (see cameras.services).
+    claim_token = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("observasi")
+        verbose_name_plural = _("observasi")
+        ordering = ["-slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["camera", "slot"], name="observation_unique_slot"),
+        ]
+        indexes = [
+            models.Index(fields=["office_date", "camera"]),
+            models.Index(fields=["status", "slot"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.camera} {self.slot:%Y-%m-%d %H:%M} {self.status}"
+
+
+class Evidence(models.Model):
+    """A downscaled JPEG with faces and heads blurred; the raw frame is never stored."""
+
+    observation = models.OneToOneField(
+        Observation, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("observasi")
+    )
+    image = models.FileField(_("gambar"), storage=_evidence_storage, upload_to="%Y/%m/%d/")
+    width = models.PositiveIntegerField(_("lebar"))
+    height = models.PositiveIntegerField(_("tinggi"))
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bukti")
+        verbose_name_plural = _("bukti")
+
+    def __str__(self) -> str:
+        return f"{self.observation}"

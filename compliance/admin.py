@@ -1,0 +1,130 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from compliance.models import (
+    DailyVerdict,
+    Excuse,
+    Holiday,
+    Kecamatan,
+    LocalGovernment,
+    Office,
+    OpeningHours,
+    SpecialPeriod,
+    SpecialPeriodHours,
+)
+
+
+@admin.register(LocalGovernment)
+class LocalGovernmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "time_zone"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "local_government"]
+    list_filter = ["local_government"]
+    search_fields = ["code", "name"]
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+    fields = ["local_government", "weekday", "opens_at", "closes_at", "grace_minutes", "min_staff"]
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kecamatan", "active"]
+    list_filter = ["kecamatan", "active", "kecamatan__local_government"]
+    search_fields = ["code", "name", "alternative_name", "kecamatan__name"]
+    list_select_related = ["kecamatan"]
+    inlines = [OpeningHoursInline]
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "weekday", "opens_at", "closes_at", "grace_minutes", "min_staff"]
+    list_filter = ["weekday", "local_government", ("office", admin.EmptyFieldListFilter)]
+    search_fields = ["office__name", "office__code"]
+    list_select_related = ["office"]
+    autocomplete_fields = ["office"]
+
+
+class SpecialPeriodHoursInline(admin.TabularInline):
+    model = SpecialPeriodHours
+    extra = 0
+
+
+@admin.register(SpecialPeriod)
+class SpecialPeriodAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "date_from", "date_to", "local_government"]
+    list_filter = ["kind", "local_government"]
+    date_hierarchy = "date_from"
+    inlines = [SpecialPeriodHoursInline]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "kind", "local_government"]
+    list_filter = ["kind", "local_government"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+@admin.register(Excuse)
+class ExcuseAdmin(admin.ModelAdmin):
+    list_display = ["office", "date_from", "date_to", "reason", "created_by", "created_at"]
+    list_filter = ["office__kecamatan"]
+    search_fields = ["office__name", "office__code", "reason"]
+    date_hierarchy = "date_from"
+    autocomplete_fields = ["office"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DailyVerdict)
+class DailyVerdictAdmin(admin.ModelAdmin):
+    list_display = [
+        "date",
+        "office",
+        "status",
+        "override_status",
+        "opened_at",
+        "minutes_late",
+        "coverage",
+        "is_final",
+    ]
+    list_filter = ["status", "override_status", "is_final", "office__kecamatan", "date"]
+    search_fields = ["office__name", "office__code"]
+    date_hierarchy = "date"
+    list_select_related = ["office"]
+    readonly_fields = [
+        "office",
+        "date",
+        "status",
+        "is_final",
+        "scheduled_open",
+        "opened_at",
+        "minutes_late",
+        "coverage",
+        "first_arrival",
+        "staffed_share",
+        "evidence_observation_ids",
+        "reason",
+        "computed_at",
+        "overridden_by",
+        "overridden_at",
+    ]
+    fieldsets = [
+        (None, {"fields": readonly_fields[:12]}),
+        (_("Koreksi petugas"), {"fields": ["override_status", "override_reason"]}),
+        (None, {"fields": readonly_fields[12:]}),
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False

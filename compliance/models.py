@@ -1,0 +1,352 @@
+"""Offices, their hours and calendars, and the daily verdicts about them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class LocalGovernment(models.Model):
+    class Kind(models.TextChoices):
+        KOTA = "kota", _("Kota")
+        KABUPATEN = "kabupaten", _("Kabupaten")
+
+    code = models.CharField(_("kode Kemendagri"), max_length=5, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    # Indonesia spans WIB, WITA and WIT: every schedule is computed in the government's own zone.
+    time_zone = models.CharField(_("zona waktu"), max_length=64, default="Asia/Makassar")
+
+    class Meta:
+        verbose_name = _("pemerintah daerah")
+        verbose_name_plural = _("pemerintah daerah")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class Kecamatan(models.Model):
+    local_government = models.ForeignKey(
+        LocalGovernment,
+        on_delete=models.PROTECT,
+        related_name="kecamatan",
+        verbose_name=_("pemerintah daerah"),
+    )
+    code = models.CharField(_("kode Kemendagri"), max_length=8, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    latitude = models.DecimalField(
+        _("lintang"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("bujur"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Office(models.Model):
+    """One kelurahan office; its Kemendagri code is the natural key."""
+
+    code = models.CharField(_("kode wilayah"), max_length=13, unique=True)
+    name = models.CharField(_("nama kelurahan"), max_length=100)
+    alternative_name = models.CharField(
+        _("ejaan lain (BPS)"), max_length=100, blank=True, help_text=_("Untuk mencocokkan data")
+    )
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="offices", verbose_name=_("kecamatan")
+    )
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    latitude = models.DecimalField(
+        _("lintang"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("bujur"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("kantor kelurahan")
+        verbose_name_plural = _("kantor kelurahan")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class OpeningHours(models.Model):
+    """Hours for one weekday: an office's own row, or (office empty) the government default.
+
+    A weekday with no row at either level is a non-working day.
+    """
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Senin")
+        TUESDAY = 1, _("Selasa")
+        WEDNESDAY = 2, _("Rabu")
+        THURSDAY = 3, _("Kamis")
+        FRIDAY = 4, _("Jumat")
+        SATURDAY = 5, _("Sabtu")
+        SUNDAY = 6, _("Minggu")
+
+    local_government = models.ForeignKey(
+        LocalGovernment,
+        on_delete=models.CASCADE,
+        related_name="opening_hours",
+        verbose_name=_("pemerintah daerah"),
+    )
+    office = models.ForeignKey(
+        Office,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="opening_hours",
+        verbose_name=_("kantor"),
+        help_text=_("Kosongkan untuk jam kerja bawaan seluruh kota/kabupaten."),
+    )
+    weekday = models.PositiveSmallIntegerField(_("hari"), choices=Weekday.choices)
+    opens_at = models.TimeField(_("jam buka"))
+    closes_at = models.TimeField(_("jam tutup"))
+    grace_minutes = models.PositiveSmallIntegerField(_("toleransi (menit)"), default=15)
+    min_staff = models.PositiveSmallIntegerField(_("minimal petugas hadir"), default=1)
+
+    class Meta:
+        verbose_name = _("jam kerja")
+        verbose_name_plural = _("jam kerja")
+        ordering = ["local_government", "office", "weekday"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "weekday"],
+                condition=Q(office__isnull=False),
+                name="opening_hours_unique_office_weekday",
+            ),
+            models.UniqueConstraint(
+                fields=["local_government", "weekday"],
+                condition=Q(office__isnull=True),
+                name="opening_hours_unique_default_weekday",
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="opening_hours_close_after_open"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_staff__gte=1), name="opening_hours_min_staff_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.office.name if self.office_id else _("bawaan")
+        return f"{who} {self.get_weekday_display()} {self.opens_at:%H:%M}-{self.closes_at:%H:%M}"
+
+
+class SpecialPeriod(models.Model):
+    """A span of dates with other hours (Ramadan) or flexible work (WFA) for a government."""
+
+    class Kind(models.TextChoices):
+        RAMADAN_HOURS = "ramadan_hours", _("Jam kerja Ramadan")
+        FLEXIBLE_WORK = "flexible_work", _("Kerja fleksibel (WFA/WFH)")
+
+    local_government = models.ForeignKey(
+        LocalGovernment,
+        on_delete=models.CASCADE,
+        related_name="special_periods",
+        verbose_name=_("pemerintah daerah"),
+    )
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("nama"), max_length=200)
+    date_from = models.DateField(_("dari tanggal"))
+    date_to = models.DateField(_("sampai tanggal"))
+    source = models.CharField(_("dasar hukum"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("periode khusus")
+        verbose_name_plural = _("periode khusus")
+        ordering = ["date_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_government", "kind", "date_from"],
+                name="special_period_unique_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_to__gte=F("date_from")), name="special_period_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date_from}–{self.date_to})"
+
+
+class SpecialPeriodHours(models.Model):
+    """Hours that replace the normal ones on one weekday during a special period."""
+
+    period = models.ForeignKey(
+        SpecialPeriod, on_delete=models.CASCADE, related_name="hours", verbose_name=_("periode")
+    )
+    weekday = models.PositiveSmallIntegerField(_("hari"), choices=OpeningHours.Weekday.choices)
+    opens_at = models.TimeField(_("jam buka"))
+    closes_at = models.TimeField(_("jam tutup"))
+
+    class Meta:
+        verbose_name = _("jam kerja periode khusus")
+        verbose_name_plural = _("jam kerja periode khusus")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "weekday"], name="special_period_hours_unique_weekday"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="special_period_hours_close_after_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}-{self.closes_at:%H:%M}"
+
+
+class Holiday(models.Model):
+    """A day off: national and cuti bersama for everyone, local for one government."""
+
+    class Kind(models.TextChoices):
+        NATIONAL = "national", _("Libur nasional")
+        CUTI_BERSAMA = "cuti_bersama", _("Cuti bersama")
+        LOCAL = "local", _("Libur daerah")
+
+    date = models.DateField(_("tanggal"))
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    local_government = models.ForeignKey(
+        LocalGovernment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="holidays",
+        verbose_name=_("pemerintah daerah"),
+        help_text=_("Hanya untuk libur daerah; kosong berarti berlaku nasional."),
+    )
+
+    class Meta:
+        verbose_name = _("hari libur")
+        verbose_name_plural = _("hari libur")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=Q(local_government__isnull=True),
+                name="holiday_unique_national_date",
+            ),
+            models.UniqueConstraint(
+                fields=["date", "local_government"],
+                condition=Q(local_government__isnull=False),
+                name="holiday_unique_local_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="local", local_government__isnull=False)
+                | (~Q(kind="local") & Q(local_government__isnull=True)),
+                name="holiday_local_needs_government",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class Excuse(models.Model):
+    """Staff-approved reason an office is not judged on some days (e.g. renovation, disaster)."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="excuses", verbose_name=_("kantor")
+    )
+    date_from = models.DateField(_("dari tanggal"))
+    date_to = models.DateField(_("sampai tanggal"))
+    reason = models.TextField(_("alasan"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pengecualian")
+        verbose_name_plural = _("pengecualian")
+        ordering = ["-date_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_to__gte=F("date_from")), name="excuse_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office.name} {self.date_from}–{self.date_to}"
+
+
+class VerdictStatus(models.TextChoices):
+    ON_TIME = "on_time", _("Tepat waktu")
+    LATE = "late", _("Terlambat")
+    NOT_OPENED = "not_opened", _("Tidak buka")
+    NO_DATA = "no_data", _("Tidak ada data")
+    CLOSED_EARLY = "closed_early", _("Tutup lebih awal")
+    HOLIDAY = "holiday", _("Hari libur")
+    NON_WORKING_DAY = "non_working_day", _("Bukan hari kerja")
+    EXCUSED = "excused", _("Dikecualikan")
+
+
+class DailyVerdict(models.Model):
+    """What the cameras say about one office on one day (its date in the office's zone)."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="verdicts", verbose_name=_("kantor")
+    )
+    date = models.DateField(_("tanggal"))
+    status = models.CharField(_("status"), max_length=20, choices=VerdictStatus.choices)
+    is_final = models.BooleanField(_("final"), default=False)
+    scheduled_open = models.DateTimeField(_("jadwal buka"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("buka pada"), null=True, blank=True)
+    minutes_late = models.PositiveIntegerField(_("menit terlambat"), null=True, blank=True)
+    coverage = models.FloatField(_("cakupan data"), default=0.0)
+    first_arrival = models.DateTimeField(_("kedatangan pertama"), null=True, blank=True)
+    staffed_share = models.FloatField(_("porsi waktu ada petugas"), null=True, blank=True)
+    evidence_observation_ids = models.JSONField(_("observasi bukti"), default=list, blank=True)
+    reason = models.CharField(_("keterangan"), max_length=255, blank=True)
+    computed_at = models.DateTimeField(_("dihitung pada"), auto_now=True)
+    # A staff decision beats the computed one; both are kept.
+    override_status = models.CharField(
+        _("status koreksi"), max_length=20, choices=VerdictStatus.choices, blank=True
+    )
+    override_reason = models.TextField(_("alasan koreksi"), blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dikoreksi oleh"),
+    )
+    overridden_at = models.DateTimeField(_("dikoreksi pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("putusan harian")
+        verbose_name_plural = _("putusan harian")
+        ordering = ["-date", "office__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "date"], name="verdict_unique_office_date"),
+            models.CheckConstraint(
+                condition=Q(coverage__gte=0) & Q(coverage__lte=1), name="verdict_coverage_ratio"
+            ),
+        ]
+        indexes = [models.Index(fields=["date", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.office.name} {self.date:%Y-%m-%d} {self.get_status_display()}"
+
+    @property
+    def effective_status(self) -> str:
+        return self.override_status or self.status

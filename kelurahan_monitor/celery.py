@@ -1,0 +1,51 @@
+"""The Celery app: delivery guarantees, queues and the beat schedule (in code, not a table)."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kelurahan_monitor.settings")
+
+app = Celery("kelurahan_monitor")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+app.conf.update(
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    task_ignore_result=True,
+    # Safe only because every task is idempotent (natural keys + upserts): a task whose worker
+    # dies is redelivered and redone, never lost.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    worker_max_tasks_per_child=500,
+    broker_connection_retry_on_startup=True,
+    # Camera calls have their own deadline (10 s by default); these are the backstops.
+    task_soft_time_limit=60,
+    task_time_limit=90,
+    task_default_queue="default",
+    task_queues=(
+        Queue("default"),
+        Queue("scheduling"),  # the one-minute tick: cheap, must never wait behind captures
+        Queue("vision"),  # capture + detection: CPU bound, modest concurrency per machine
+        Queue("reports"),  # exports and e-mails
+    ),
+    task_routes={
+        "compliance.tasks.*": {"queue": "scheduling"},
+        "cameras.tasks.*": {"queue": "vision"},
+        "reports.tasks.*": {"queue": "reports"},
+    },
+)
+
+# Per-office timing is domain data: the tick asks the planner which checks are due now.
+app.conf.beat_schedule = {
+    "sync-holidays-twice-a-year": {
+        "task": "compliance.tasks.sync_national_holidays",
+        "schedule": crontab(minute=5, hour=0, day_of_month=1, month_of_year="1,7"),
+    },
+}
+
+app.autodiscover_tasks()

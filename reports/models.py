@@ -1,0 +1,1 @@
+"""Report tables arrive with the exports issue."""
