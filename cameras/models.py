@@ -31,6 +31,10 @@ class Camera(models.Model):
     password = EncryptedSecretField(_("kata sandi"), blank=True, default="")
     enabled = models.BooleanField(_("aktif"), default=True)
     timeout_seconds = models.FloatField(_("batas waktu (detik)"), default=10.0)
+    # A burst of frames per check: one frame with a person hidden behind a monitor
+    # does not decide the check.
+    burst_frames = models.PositiveSmallIntegerField(_("jumlah gambar per cek"), default=3)
+    burst_interval_seconds = models.FloatField(_("jeda antar gambar (detik)"), default=1.0)
     # Normalised (0..1) polygons; a person counts when the bottom-centre of the box is inside.
     staff_zone = models.JSONField(_("zona petugas"), default=list, blank=True)
     ignore_zones = models.JSONField(_("zona diabaikan"), default=list, blank=True)
@@ -46,6 +50,10 @@ class Camera(models.Model):
             models.CheckConstraint(
                 condition=Q(timeout_seconds__gt=0) & Q(timeout_seconds__lte=60),
                 name="camera_timeout_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(burst_frames__gte=1) & Q(burst_frames__lte=10),
+                name="camera_burst_bounded",
             ),
         ]
 
@@ -99,6 +107,9 @@ class Observation(models.Model):
         choices=ObservationStatus.choices,
         default=ObservationStatus.PENDING,
     )
+    # The check may run until this instant; after it the slot expires instead of running late.
+    expires_at = models.DateTimeField(_("kedaluwarsa pada"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dikirim ke antrean"), null=True, blank=True)
     captured_at = models.DateTimeField(_("diambil pada"), null=True, blank=True)
     people_count = models.PositiveSmallIntegerField(_("jumlah orang"), null=True, blank=True)
     people_in_zone = models.PositiveSmallIntegerField(

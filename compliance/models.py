@@ -70,6 +70,22 @@ class Office(models.Model):
         _("bujur"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     active = models.BooleanField(_("aktif"), default=True)
+    # Check policy (see compliance.domain.types.CheckPolicy); the defaults suit most offices.
+    opening_interval_minutes = models.PositiveSmallIntegerField(
+        _("interval cek jendela buka (menit)"), default=5
+    )
+    open_checks_needed = models.PositiveSmallIntegerField(
+        _("cek berturut-turut untuk dianggap buka"), default=2
+    )
+    coverage_threshold = models.FloatField(_("ambang cakupan data"), default=0.6)
+    after_hours_checks = models.BooleanField(_("cek keamanan di luar jam kerja"), default=False)
+    night_checks = models.BooleanField(_("cek malam"), default=False)
+    alert_emails = models.CharField(
+        _("e-mail peringatan (camat)"),
+        max_length=500,
+        blank=True,
+        help_text=_("Dipisahkan koma; menerima peringatan kantor belum buka."),
+    )
 
     class Meta:
         verbose_name = _("kantor kelurahan")
@@ -339,6 +355,10 @@ class DailyVerdict(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["office", "date"], name="verdict_unique_office_date"),
             models.CheckConstraint(
+                condition=Q(override_status="") | ~Q(override_reason=""),
+                name="verdict_override_needs_reason",
+            ),
+            models.CheckConstraint(
                 condition=Q(coverage__gte=0) & Q(coverage__lte=1), name="verdict_coverage_ratio"
             ),
         ]
@@ -350,3 +370,83 @@ class DailyVerdict(models.Model):
     @property
     def effective_status(self) -> str:
         return self.override_status or self.status
+
+
+class VerdictChange(models.Model):
+    """Audit trail of staff confirmations and overrides of a verdict."""
+
+    verdict = models.ForeignKey(
+        DailyVerdict, on_delete=models.CASCADE, related_name="changes", verbose_name=_("putusan")
+    )
+    previous_status = models.CharField(_("status sebelumnya"), max_length=20, blank=True)
+    new_status = models.CharField(_("status baru"), max_length=20)
+    reason = models.TextField(_("alasan"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("diubah oleh"),
+    )
+    changed_at = models.DateTimeField(_("diubah pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("riwayat koreksi putusan")
+        verbose_name_plural = _("riwayat koreksi putusan")
+        ordering = ["-changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.verdict} {self.previous_status}→{self.new_status}"
+
+
+class SecurityEvent(models.Model):
+    """People seen while the office is closed (after hours, holidays, weekends)."""
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="security_events", verbose_name=_("kantor")
+    )
+    observation = models.OneToOneField(
+        "cameras.Observation",
+        on_delete=models.CASCADE,
+        related_name="security_event",
+        verbose_name=_("observasi"),
+    )
+    occurred_at = models.DateTimeField(_("waktu"))
+    people = models.PositiveSmallIntegerField(_("jumlah orang"))
+    reviewed = models.BooleanField(_("sudah ditinjau"), default=False)
+
+    class Meta:
+        verbose_name = _("kejadian keamanan")
+        verbose_name_plural = _("kejadian keamanan")
+        ordering = ["-occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.office.name} {self.occurred_at:%Y-%m-%d %H:%M} ({self.people})"
+
+
+class Alert(models.Model):
+    """One alert sent; the key makes each alert go out once (office+date+kind, camera outage)."""
+
+    class Kind(models.TextChoices):
+        NOT_OPEN = "not_open", _("Kantor belum buka")
+        CAMERA_DOWN = "camera_down", _("Kamera mati")
+        AFTER_HOURS = "after_hours", _("Ada orang di luar jam kerja")
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("kantor")
+    )
+    message = models.TextField(_("pesan"))
+    recipients = models.JSONField(_("penerima"), default=list)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
+    delivery_error = models.CharField(_("galat pengiriman"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("peringatan")
+        verbose_name_plural = _("peringatan")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.office.name}"

@@ -152,6 +152,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 # ciphertexts to SECRET_KEY: production sets its own.
 CAMERA_CREDENTIALS_KEYS = env.list("CAMERA_CREDENTIALS_KEY", default=[])
 CAMERA_CAPTURE_TIMEOUT_S = env.float("CAMERA_CAPTURE_TIMEOUT_S", default=10.0)
+# Empty: the default detector of cameras.vision (see `python manage.py evaluate_detector`).
+PEOPLE_DETECTOR = env.str("PEOPLE_DETECTOR", default="")
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

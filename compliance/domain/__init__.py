@@ -1,0 +1,88 @@
+"""Pure compliance domain: office calendar, check planning and daily verdicts.
+
+No Django, no clock, no IO: every input (now, zone, hours, holidays, observations) is an argument.
+"""
+
+from compliance.domain.schedule import (
+    due_slots,
+    local_dates_for_tick,
+    plan_check_slots,
+    plan_due_slots,
+    select_due_slots,
+)
+from compliance.domain.types import (
+    DEFAULT_CHECK_POLICY,
+    PERPRES_2023_HOURS,
+    PERPRES_2023_RAMADAN_HOURS,
+    CheckPolicy,
+    CheckResult,
+    CheckStatus,
+    DayHours,
+    DayStatus,
+    ExcuseSpan,
+    HolidayEntry,
+    HolidayKind,
+    OfficeDay,
+    PlannedSlot,
+    ReasonCode,
+    Sighting,
+    SlotKind,
+    SpecialPeriod,
+    SpecialPeriodKind,
+    Verdict,
+    VerdictKind,
+    VerdictState,
+    WeeklyHours,
+)
+from compliance.domain.verdicts import (
+    decide_verdict,
+    find_after_hours_presence,
+    find_camera_outage_start,
+    should_alert_camera_down,
+    should_alert_office_not_open,
+)
+from compliance.domain.workdays import (
+    add_working_days,
+    count_working_days,
+    is_working_day,
+    resolve_office_day,
+)
+
+__all__ = [
+    "DEFAULT_CHECK_POLICY",
+    "PERPRES_2023_HOURS",
+    "PERPRES_2023_RAMADAN_HOURS",
+    "CheckPolicy",
+    "CheckResult",
+    "CheckStatus",
+    "DayHours",
+    "DayStatus",
+    "ExcuseSpan",
+    "HolidayEntry",
+    "HolidayKind",
+    "OfficeDay",
+    "PlannedSlot",
+    "ReasonCode",
+    "Sighting",
+    "SlotKind",
+    "SpecialPeriod",
+    "SpecialPeriodKind",
+    "Verdict",
+    "VerdictKind",
+    "VerdictState",
+    "WeeklyHours",
+    "add_working_days",
+    "count_working_days",
+    "decide_verdict",
+    "due_slots",
+    "find_after_hours_presence",
+    "find_camera_outage_start",
+    "is_working_day",
+    "local_dates_for_tick",
+    "plan_check_slots",
+    "plan_due_slots",
+    "resolve_office_day",
+    "select_due_slots",
+    "should_alert_camera_down",
+    "should_alert_office_not_open",
+]
