@@ -42,6 +42,20 @@ app.conf.update(
 
 # Per-office timing is domain data: the tick asks the planner which checks are due now.
 app.conf.beat_schedule = {
+    "plan-due-checks-every-minute": {
+        "task": "compliance.tasks.plan_due_checks",
+        "schedule": crontab(),
+        # A tick that waited a minute in the queue is superseded by the next one.
+        "options": {"expires": 55},
+    },
+    "finalise-yesterdays-verdicts": {
+        "task": "compliance.tasks.finalise_daily_verdicts",
+        "schedule": crontab(minute=15, hour=0),
+    },
+    "purge-expired-evidence": {
+        "task": "cameras.tasks.purge_expired_evidence",
+        "schedule": crontab(minute=30, hour=2),
+    },
     "sync-holidays-twice-a-year": {
         "task": "compliance.tasks.sync_national_holidays",
         "schedule": crontab(minute=5, hour=0, day_of_month=1, month_of_year="1,7"),

@@ -1,0 +1,80 @@
+"""Score people detectors on labelled folders and measure speed and memory.
+
+Run pinned to one core, e.g.:
+    taskset -c 0 .venv/bin/python benchmarks/vision_eval.py --detector mp-fusion
+    taskset -c 0 .venv/bin/python benchmarks/vision_eval.py --detector mp-fast --per-image
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from cameras.vision import available_detectors, get_detector  # noqa: E402
+from cameras.vision.evaluate import evaluate_labelled_dir, format_summary  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+
+
+def time_640x360(detector_name: str, repeats: int = 30) -> tuple[float, float, float]:
+    """(median, 90th percentile, median CPU) ms of detect() on real frames resized to 640x360.
+
+    CPU time (all threads of this process) is given as well because wall time is inflated
+    whenever other processes share the core.
+    """
+    detector = get_detector(detector_name)
+    frames = []
+    for path in sorted((SHARED / "frames").glob("*.jpg")):
+        image = cv2.imread(str(path))
+        frames.append(cv2.resize(image, (640, 360), interpolation=cv2.INTER_AREA))
+    detector.detect(frames[0])
+    times = []
+    cpu_times = []
+    for index in range(repeats):
+        started = time.perf_counter()
+        cpu_started = time.process_time()
+        detector.detect(frames[index % len(frames)])
+        cpu_times.append((time.process_time() - cpu_started) * 1000.0)
+        times.append((time.perf_counter() - started) * 1000.0)
+    return (
+        statistics.median(times),
+        float(np.percentile(times, 90)),
+        statistics.median(cpu_times),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--detector", default=None, choices=available_detectors())
+    parser.add_argument("--dir", action="append", type=Path, default=None)
+    parser.add_argument("--per-image", action="store_true")
+    args = parser.parse_args()
+    cv2.setNumThreads(1)
+    detector = get_detector(args.detector)
+    directories = args.dir or [SHARED / "frames"]
+    for directory in directories:
+        report = evaluate_labelled_dir(directory, detector)
+        if args.per_image:
+            for result in report.results:
+                print(result.format_line())  # noqa: T201
+        print(f"{directory.name}: {report.detector}: {format_summary(report)}")  # noqa: T201
+    median, p90, cpu = time_640x360(detector.name)
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(  # noqa: T201
+        f"640x360: median {median:.1f} ms (CPU {cpu:.1f} ms), p90 {p90:.1f} ms; "
+        f"peak RSS {peak_mib:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+import resource
+import statistics
+import tempfile
+import time as clock
+from datetime import UTC, datetime, timedelta
+
+import cv2
+import numpy as np
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.test import override_settings
+
+from cameras import services
+from cameras.models import Camera, Observation
+from compliance.models import Kecamatan, LocalGovernment, Office
+
+# The camera servers live with the tests; the benchmark reuses them rather than a copy.
+from tests.camservers.http_camera import (
+    HIKVISION_PATH,
+    FakeHttpCamera,
+    shared_frames,
+    start_http_camera,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Throughput of whole camera checks (fetch, decode, detect, blur, store) against a local "
+        "HTTP snapshot camera (digest auth) serving the shared real photographs, in this one "
+        "process. Prints per-stage medians, each stage's ratio to JPEG decode time measured in "
+        "the same run, and peak memory; fetch_ms is the capture time minus the decode time."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seconds", type=float, default=20.0)
+        parser.add_argument("--size", default="1280x720", help="WIDTHxHEIGHT of the camera frames")
+        parser.add_argument("--detector", default="")
+
+    def handle(self, *args: object, seconds: float, size: str, detector: str, **o: object) -> None:
+        try:
+            width, height = (int(v) for v in size.lower().split("x"))
+        except ValueError as exc:
+            raise CommandError("--size is WIDTHxHEIGHT, e.g. 1280x720") from exc
+        camera_server = start_http_camera(shared_frames(), size=(width, height))
+        try:
+            with (
+                tempfile.TemporaryDirectory() as evidence_dir,
+                override_settings(
+                    STORAGES={
+                        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                        "evidence": {
+                            "BACKEND": "django.core.files.storage.FileSystemStorage",
+                            "OPTIONS": {"location": evidence_dir},
+                        },
+                        "staticfiles": {
+                            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+                        },
+                    }
+                ),
+            ):
+                figures = self._run(camera_server, seconds, detector)
+        finally:
+            camera_server.stop()
+        for stage in ("capture", "decode", "fetch", "detect", "blur", "db", "check"):
+            ratio = figures[stage] / figures["decode"] if figures["decode"] else 0.0
+            self.stdout.write(f"{stage:<8} median_ms={figures[stage]:8.2f}  x_decode={ratio:6.1f}")
+        self.stdout.write(
+            f"checks={figures['checks']:.0f} seconds={figures['seconds']:.1f} size={width}x{height}"
+        )
+        self.stdout.write(
+            f"checks_per_second={figures['checks_per_second']:.1f} "
+            f"fetch_ms={figures['fetch']:.1f} decode_ms={figures['decode']:.1f} "
+            f"detect_ms={figures['detect']:.1f} blur_ms={figures['blur']:.1f} "
+            f"db_ms={figures['db']:.1f} "
+            f"check_to_decode_ratio={figures['check'] / figures['decode']:.1f} "
+            f"peak_rss_mib={figures['peak_rss_mib']:.0f}"
+        )
+
+    def _run(
+        self, camera_server: FakeHttpCamera, seconds: float, detector: str
+    ) -> dict[str, float]:
+        jpegs = list(camera_server.frames)
+        with transaction.atomic():
+            government = LocalGovernment.objects.create(code="99.98", name="Bench", kind="kota")
+            kecamatan = Kecamatan.objects.create(local_government=government, code="99.98.01")
+            office = Office.objects.create(code="99.98.01.0001", name="Bench", kecamatan=kecamatan)
+            camera = Camera.objects.create(
+                office=office,
+                name="bench",
+                source_url=camera_server.url(HIKVISION_PATH),
+                username=camera_server.username,
+                password=camera_server.password,
+                burst_frames=1,
+                burst_interval_seconds=0,
+            )
+            start_slot = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
+            decode_ms: list[float] = []
+            check_ms: list[float] = []
+            # One untimed check loads the models, as a worker's first check does.
+            self._check(camera, start_slot - timedelta(minutes=1), detector)
+            with services.collect_stage_times() as stages:
+                started = clock.perf_counter()
+                count = 0
+                while clock.perf_counter() - started < seconds:
+                    slot = start_slot + timedelta(minutes=count)
+                    began = clock.perf_counter()
+                    self._check(camera, slot, detector)
+                    check_ms.append((clock.perf_counter() - began) * 1000)
+                    # Decode the same kind of JPEG again, on its own, in the same run.
+                    data = np.frombuffer(jpegs[count % len(jpegs)], np.uint8)
+                    began = clock.perf_counter()
+                    cv2.imdecode(data, cv2.IMREAD_COLOR)
+                    decode_ms.append((clock.perf_counter() - began) * 1000)
+                    count += 1
+                elapsed = clock.perf_counter() - started
+            transaction.set_rollback(True)
+        median = {stage: statistics.median(values) for stage, values in stages.items()}
+        decode = statistics.median(decode_ms)
+        return {
+            "checks": count,
+            "seconds": elapsed,
+            # Checks per second of the check itself (the extra decode is the ruler, not work).
+            "checks_per_second": count / (sum(check_ms) / 1000),
+            "capture": median["capture"],
+            "decode": decode,
+            "fetch": max(0.0, median["capture"] - decode),
+            "detect": median.get("detect", 0.0),
+            "blur": median.get("blur", 0.0),
+            "db": median.get("db", 0.0),
+            "check": statistics.median(check_ms),
+            "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+
+    def _check(self, camera: Camera, slot: datetime, detector: str) -> None:
+        observation = Observation.objects.create(
+            camera=camera, slot=slot, office_date=slot.date(), expires_at=slot + timedelta(days=1)
+        )
+        summary = services.run_camera_check(observation.pk, "bench", slot, detector or None)
+        if summary.status != "ok":
+            raise CommandError(f"a check failed: {summary.status}")

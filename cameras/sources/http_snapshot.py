@@ -1,0 +1,238 @@
+"""HTTP(S) cameras: single-JPEG snapshot endpoints and MJPEG streams on the same scheme.
+
+The response's Content-Type decides: multipart/x-mixed-replace is read as MJPEG (one connection
+kept open for a burst), anything else is one image per request (re-requested for a burst).
+The deadline is enforced without threads: connect and header timeouts are the time left, and
+before every body read the socket timeout is set to the time left, so neither a silent server
+nor one that drips a byte per second can hold a capture past its deadline.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import numpy as np
+import requests
+import urllib3.exceptions
+
+from .base import (
+    AuthFailed,
+    CameraAddress,
+    CameraUnreachable,
+    CaptureTimeout,
+    Deadline,
+    NotAnImage,
+    StreamEnded,
+    needs_resolver,
+    redact_url,
+    run_with_deadline,
+)
+from .frames import MAX_IMAGE_BYTES, decode_image
+from .httpauth import Challenge, authorization_for, parse_challenges, pick_challenge
+from .mjpeg import MultipartJpegParser, boundary_from_content_type
+
+_CHUNK = 64 * 1024
+_USER_AGENT = "kelurahan-monitor/1 (+camera check)"
+_TIMEOUT_ERRORS = (
+    requests.exceptions.Timeout,
+    urllib3.exceptions.TimeoutError,
+    TimeoutError,
+    socket.timeout,
+)
+
+
+class _HttpCamera:
+    """One capture's HTTP conversation: a session, the auth challenge and the deadline."""
+
+    def __init__(self, address: CameraAddress, deadline: Deadline) -> None:
+        self.address = address
+        self.deadline = deadline
+        self.url = address.url_without_credentials()
+        self.safe_url = redact_url(address.url)
+        self.username, self.password = address.credentials()
+        self.session = requests.Session()
+        self.session.max_redirects = 3
+        self.session.trust_env = False  # a proxy from the environment must not see cameras
+        self.challenge: Challenge | None = None
+        self.nonce_count = 0
+        self.path_url = requests.Request("GET", self.url).prepare().path_url
+
+    def close(self) -> None:
+        self.session.close()
+
+    def get(self) -> requests.Response:
+        """GET the URL, answering one auth challenge; returns a 200 response (body unread)."""
+        response = self._send()
+        if response.status_code == 401 and self.challenge is not None:
+            # A cached digest nonce went stale: start the handshake again.
+            self.challenge = None
+            response.close()
+            response = self._send()
+        if response.status_code == 401:
+            headers = response.raw.headers.getlist("WWW-Authenticate")
+            response.close()
+            if not self.username:
+                raise AuthFailed(f"{self.safe_url}: camera requires credentials (HTTP 401)")
+            challenge = pick_challenge(parse_challenges(headers))
+            if challenge is None:
+                raise AuthFailed(f"{self.safe_url}: HTTP 401 without a Basic or Digest challenge")
+            self.challenge, self.nonce_count = challenge, 0
+            response = self._send()
+            if response.status_code == 401:
+                response.close()
+                raise AuthFailed(f"{self.safe_url}: camera rejected the credentials (HTTP 401)")
+        status = response.status_code
+        if status == 200:
+            return response
+        response.close()
+        if status == 403:
+            raise AuthFailed(f"{self.safe_url}: access forbidden (HTTP 403)")
+        if status == 404:
+            raise CameraUnreachable(f"{self.safe_url}: snapshot path not found (HTTP 404)")
+        if status >= 500:
+            raise CameraUnreachable(f"{self.safe_url}: camera error (HTTP {status})")
+        raise CameraUnreachable(f"{self.safe_url}: unexpected HTTP {status}")
+
+    def _send(self) -> requests.Response:
+        left = self.deadline.check(f"{self.safe_url}: request")
+        headers = {"User-Agent": _USER_AGENT, "Accept": "image/jpeg, multipart/x-mixed-replace"}
+        if self.challenge is not None:
+            try:
+                # Reusing a digest nonce needs a growing nonce count, or cameras see a replay.
+                self.nonce_count += 1
+                headers["Authorization"] = authorization_for(
+                    self.challenge,
+                    "GET",
+                    self.path_url,
+                    self.username,
+                    self.password,
+                    self.nonce_count,
+                )
+            except ValueError as exc:
+                raise AuthFailed(f"{self.safe_url}: {exc}") from None
+        try:
+            return self.session.get(self.url, headers=headers, timeout=(left, left), stream=True)
+        except _TIMEOUT_ERRORS:
+            raise CaptureTimeout(
+                f"{self.safe_url}: no answer within {self.deadline.seconds:g} s"
+            ) from None
+        except requests.exceptions.SSLError:
+            raise CameraUnreachable(f"{self.safe_url}: TLS handshake failed") from None
+        except requests.exceptions.ConnectionError as exc:
+            raise CameraUnreachable(f"{self.safe_url}: {_reason(exc)}") from None
+        except requests.exceptions.RequestException as exc:
+            raise CameraUnreachable(f"{self.safe_url}: {type(exc).__name__}") from None
+
+    def read_chunk(self, response: requests.Response, what: str) -> bytes:
+        """At most one socket read, never blocking past the deadline; b'' at end of body."""
+        left = self.deadline.check(f"{self.safe_url}: {what}")
+        connection = response.raw.connection
+        sock = getattr(connection, "sock", None)
+        if sock is not None:
+            sock.settimeout(left)
+        try:
+            return response.raw.read1(_CHUNK) or b""
+        except _TIMEOUT_ERRORS:
+            raise CaptureTimeout(
+                f"{self.safe_url}: {what} stalled; no frame within {self.deadline.seconds:g} s"
+            ) from None
+        except (urllib3.exceptions.ProtocolError, OSError) as exc:
+            if isinstance(exc, urllib3.exceptions.ProtocolError) and "IncompleteRead" in str(exc):
+                raise NotAnImage(f"{self.safe_url}: connection closed mid-image") from None
+            raise CameraUnreachable(f"{self.safe_url}: connection lost during {what}") from None
+
+    def read_image(self, response: requests.Response) -> np.ndarray:
+        """Read a single-image body (bounded by MAX_IMAGE_BYTES) and decode it."""
+        declared = response.headers.get("Content-Length")
+        expected = int(declared) if declared and declared.isdigit() else None
+        if expected is not None and expected > MAX_IMAGE_BYTES:
+            raise NotAnImage(f"{self.safe_url}: body of {expected} bytes exceeds the limit")
+        body = bytearray()
+        while True:
+            chunk = self.read_chunk(response, "reading the image")
+            if not chunk:
+                break
+            body += chunk
+            if len(body) > MAX_IMAGE_BYTES:
+                raise NotAnImage(f"{self.safe_url}: body exceeds {MAX_IMAGE_BYTES} bytes")
+            if expected is not None and len(body) >= expected:
+                break
+        if expected is not None and len(body) < expected:
+            raise NotAnImage(f"{self.safe_url}: truncated body ({len(body)} of {expected} bytes)")
+        content_type = response.headers.get("Content-Type", "?")
+        return decode_image(bytes(body), f"{self.safe_url} ({content_type})")
+
+    def read_mjpeg(
+        self, response: requests.Response, frames: int, interval_s: float
+    ) -> list[np.ndarray]:
+        """Take `frames` parts from one open MJPEG stream, `interval_s` apart."""
+        boundary = boundary_from_content_type(response.headers.get("Content-Type", ""))
+        parser = MultipartJpegParser(boundary)
+        taken: list[np.ndarray] = []
+        next_at = 0.0
+        while len(taken) < frames:
+            chunk = self.read_chunk(response, "reading the MJPEG stream")
+            if not chunk:
+                raise StreamEnded(f"{self.safe_url}: MJPEG stream ended after {len(taken)} frames")
+            for part in parser.feed(chunk):
+                # Parts that arrive before the next slot are dropped undecoded (cheap).
+                if time.monotonic() < next_at or len(taken) >= frames:
+                    continue
+                taken.append(decode_image(part, f"{self.safe_url} (MJPEG part)"))
+                next_at = time.monotonic() + interval_s
+        return taken
+
+
+def _reason(exc: requests.exceptions.ConnectionError) -> str:
+    """A short, credential-free cause for a failed connection."""
+    text = str(exc)
+    if "Connection refused" in text:
+        return "connection refused"
+    if "Name or service not known" in text or "NameResolutionError" in text:
+        return "unknown host"
+    if "No route to host" in text or "Network is unreachable" in text:
+        return "no route to host"
+    if "RemoteDisconnected" in text or "Connection aborted" in text:
+        return "connection closed without a response"
+    return "connection failed"
+
+
+def capture_http(
+    address: CameraAddress, deadline: Deadline, frames: int, interval_s: float
+) -> list[np.ndarray]:
+    """Capture `frames` BGR frames from an HTTP snapshot URL or MJPEG stream."""
+    if needs_resolver(address.url):
+        return run_with_deadline(
+            lambda: _capture_http(address, deadline, frames, interval_s),
+            deadline,
+            redact_url(address.url),
+        )
+    return _capture_http(address, deadline, frames, interval_s)
+
+
+def _capture_http(
+    address: CameraAddress, deadline: Deadline, frames: int, interval_s: float
+) -> list[np.ndarray]:
+    camera = _HttpCamera(address, deadline)
+    try:
+        taken: list[np.ndarray] = []
+        while len(taken) < frames:
+            started = time.monotonic()
+            response = camera.get()
+            try:
+                content_type = response.headers.get("Content-Type", "").lower()
+                if content_type.startswith("multipart/"):
+                    return taken + camera.read_mjpeg(response, frames - len(taken), interval_s)
+                taken.append(camera.read_image(response))
+            finally:
+                response.close()
+            if len(taken) < frames:
+                pause = started + interval_s - time.monotonic()
+                if pause > deadline.remaining():
+                    raise CaptureTimeout(f"{camera.safe_url}: burst does not fit the deadline")
+                if pause > 0:
+                    time.sleep(pause)
+        return taken
+    finally:
+        camera.close()

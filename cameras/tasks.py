@@ -1,0 +1,61 @@
+"""Thin Celery wrappers around camera services."""
+
+import logging
+import random
+from datetime import datetime
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.utils import timezone
+
+from cameras import services
+from cameras.models import Observation
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 3
+
+
+def _retry_countdown(retries: int) -> float:
+    """Exponential backoff with jitter: about 5 s, 10 s, 20 s."""
+    return 5 * 2**retries * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
+
+
+@shared_task(
+    bind=True,
+    name="cameras.tasks.run_camera_check",
+    max_retries=MAX_RETRIES,
+    # Above the capture deadline (10 s, plus a burst) and below the Redis visibility timeout.
+    soft_time_limit=45,
+    time_limit=60,
+)
+def run_camera_check(self, observation_id: int, now: str | None = None) -> str:
+    """Check one camera slot. `now` (ISO, aware) is only for simulated clocks (replay_day)."""
+    clock = datetime.fromisoformat(now) if now else timezone.now()
+    try:
+        return services.run_camera_check(observation_id, self.request.id or "", clock).status
+    except services.TRANSIENT_ERRORS as exc:
+        expires_at = (
+            Observation.objects.filter(pk=observation_id)
+            .values_list("expires_at", flat=True)
+            .first()
+        )
+        countdown = _retry_countdown(self.request.retries)
+        in_window = (
+            expires_at is None or timezone.now().timestamp() + countdown < expires_at.timestamp()
+        )
+        if now is None and self.request.retries < MAX_RETRIES and in_window:
+            raise self.retry(exc=exc, countdown=countdown) from exc
+        services.record_capture_failure(observation_id, exc.code, str(exc), clock)
+        return exc.code
+    except SoftTimeLimitExceeded:
+        services.record_capture_failure(
+            observation_id, "timeout", "check exceeded its time limit", clock
+        )
+        return "timeout"
+
+
+@shared_task(name="cameras.tasks.purge_expired_evidence")
+def purge_expired_evidence() -> int:
+    """Delete evidence images past the retention period (numbers are kept)."""
+    return services.purge_expired_evidence()

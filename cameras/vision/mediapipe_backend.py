@@ -1,0 +1,572 @@
+"""People counting with the models shipped inside the mediapipe 0.10.21 wheel.
+
+Signals, all run single-threaded (XNNPACK, one thread) through small mediapipe graphs built
+here; each returns every candidate above a low floor, before suppression, so thresholds,
+tiling and merging are ours:
+
+* BlazePose person detector (pose_detection.tflite, 224x224): hip centre, full-body radius and
+  shoulder centre of every person, including people seen from behind. Run on the whole frame
+  and, for landscape frames, on two overlapping squares (people appear about twice as large).
+* Pose landmark model (pose_landmark_full.tflite) as a verifier: its pose-presence output is run
+  only on person candidates of middling detector score, which removes chairs and furniture
+  that the detector alone takes for people.
+* Full-range face detector (face_detection_full_range_sparse.tflite, 192x192) on the frame and on
+  a 2x2 grid of overlapping tiles: a confident face far from every pose person is one more
+  person (people hidden behind desks); every face is also returned for privacy blurring.
+
+Every frame is first resized so its longer side is WORK_LONG_SIDE px, so results and cost do
+not depend on the camera resolution. Models load on the first `detect()`, never at import.
+
+Known weak spots (dev set and sequences): people seen from high above and behind (store-aisle
+ceiling camera), people cut off to a torso or legs at the frame edge, small faces (< 10 px)
+in ceiling views, crowds, and a bare arm reaching into a close-up view.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from cameras.vision.boxes import clip_xyxy, iou_one_to_many, letterbox, resize_long_side
+from cameras.vision.detector import Box, Detection, PersonBox
+
+WORK_LONG_SIDE = 640
+_POSE_DETECTOR_MODEL = "mediapipe/modules/pose_detection/pose_detection.tflite"
+_POSE_LANDMARK_MODEL = "mediapipe/modules/pose_landmark/pose_landmark_full.tflite"
+_FACE_MODEL = "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite"
+
+# Two outputs of a model, each flattened to floats (python can read FLOATS packets).
+_DETECTOR_GRAPH = """
+input_stream: "image"
+output_stream: "boxes"
+output_stream: "scores"
+node {{
+  calculator: "ImageToTensorCalculator"
+  input_stream: "IMAGE:image"
+  output_stream: "TENSORS:input"
+  options {{ [mediapipe.ImageToTensorCalculatorOptions.ext] {{
+    output_tensor_width: {size} output_tensor_height: {size} keep_aspect_ratio: false
+    output_tensor_float_range {{ min: {low} max: 1 }} border_mode: BORDER_ZERO }} }}
+}}
+node {{
+  calculator: "InferenceCalculatorCpu"
+  input_stream: "TENSORS:input"
+  output_stream: "TENSORS:output"
+  options {{ [mediapipe.InferenceCalculatorOptions.ext] {{
+    model_path: "{model}" delegate {{ xnnpack {{ num_threads: 1 }} }} }} }}
+}}
+node {{
+  calculator: "SplitTensorVectorCalculator"
+  input_stream: "output"
+  output_stream: "first"
+  output_stream: "second"
+  options {{ [mediapipe.SplitVectorCalculatorOptions.ext] {{
+    ranges {{ begin: {first} end: {first_end} }}
+    ranges {{ begin: {second} end: {second_end} }} }} }}
+}}
+node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:first"
+  output_stream: "FLOATS:boxes" }}
+node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:second"
+  output_stream: "FLOATS:scores" }}
+"""
+
+
+# A detector model decoded by mediapipe into candidates above a score floor, before any
+# suppression: only a handful of protos cross into Python instead of every anchor's tensor.
+_SSD_GRAPH = """
+input_stream: "image"
+output_stream: "detections"
+node {{
+  calculator: "ImageToTensorCalculator"
+  input_stream: "IMAGE:image"
+  output_stream: "TENSORS:input"
+  options {{ [mediapipe.ImageToTensorCalculatorOptions.ext] {{
+    output_tensor_width: {size} output_tensor_height: {size} keep_aspect_ratio: false
+    output_tensor_float_range {{ min: -1 max: 1 }} border_mode: BORDER_ZERO }} }}
+}}
+node {{
+  calculator: "InferenceCalculatorCpu"
+  input_stream: "TENSORS:input"
+  output_stream: "TENSORS:output"
+  options {{ [mediapipe.InferenceCalculatorOptions.ext] {{
+    model_path: "{model}" delegate {{ xnnpack {{ num_threads: 1 }} }} }} }}
+}}
+node {{
+  calculator: "SsdAnchorsCalculator"
+  output_side_packet: "anchors"
+  options {{ [mediapipe.SsdAnchorsCalculatorOptions.ext] {{
+    input_size_width: {size} input_size_height: {size} min_scale: 0.1484375 max_scale: 0.75
+    anchor_offset_x: 0.5 anchor_offset_y: 0.5 num_layers: {layers} {strides}
+    aspect_ratios: 1.0 fixed_anchor_size: true {interpolated} }} }}
+}}
+node {{
+  calculator: "TensorsToDetectionsCalculator"
+  input_stream: "TENSORS:output"
+  input_side_packet: "ANCHORS:anchors"
+  output_stream: "DETECTIONS:detections"
+  options {{ [mediapipe.TensorsToDetectionsCalculatorOptions.ext] {{
+    num_classes: 1 num_boxes: {boxes} num_coords: {coords} box_coord_offset: 0
+    keypoint_coord_offset: 4 num_keypoints: {keypoints} num_values_per_keypoint: 2
+    sigmoid_score: true score_clipping_thresh: 100.0 reverse_output_order: true
+    x_scale: {size} y_scale: {size} w_scale: {size} h_scale: {size}
+    min_score_thresh: {floor} }} }}
+}}
+"""
+
+
+@dataclass(frozen=True)
+class _SsdModel:
+    """A wheel detector model and its anchor layout (from mediapipe's own graphs)."""
+
+    path: str
+    size: int
+    strides: tuple[int, ...]
+    interpolated: bool
+    boxes: int
+    keypoints: int
+
+
+_POSE_SSD = _SsdModel(_POSE_DETECTOR_MODEL, 224, (8, 16, 32, 32, 32), True, 2254, 4)
+_FACE_SSD = _SsdModel(_FACE_MODEL, 192, (4,), False, 2304, 6)
+
+
+class _SsdGraph:
+    """Detector graph: `run(square_rgb)` -> (scores (N,), boxes (N, 4) xyxy, points (N, K, 2)).
+
+    Coordinates are pixels of the square input. Not thread-safe: the owner serialises calls.
+    """
+
+    def __init__(self, model: _SsdModel, floor: float) -> None:
+        # The option protos must be imported so the text graph's extensions parse.
+        import mediapipe.calculators.tensor.image_to_tensor_calculator_pb2
+        import mediapipe.calculators.tensor.inference_calculator_pb2
+        import mediapipe.calculators.tensor.tensors_to_detections_calculator_pb2
+        import mediapipe.calculators.tflite.ssd_anchors_calculator_pb2  # noqa: F401
+        from mediapipe.python import packet_creator, packet_getter
+        from mediapipe.python._framework_bindings import (
+            calculator_graph,
+            image_frame,
+            resource_util,
+        )
+
+        resource_util.set_resource_dir(_mediapipe_root())
+        config = _SSD_GRAPH.format(
+            size=model.size,
+            model=model.path,
+            layers=len(model.strides),
+            strides=" ".join(f"strides: {stride}" for stride in model.strides),
+            interpolated="" if model.interpolated else "interpolated_scale_aspect_ratio: 0.0",
+            boxes=model.boxes,
+            coords=4 + 2 * model.keypoints,
+            keypoints=model.keypoints,
+            floor=floor,
+        )
+        self.size = model.size
+        self.keypoints = model.keypoints
+        self._create = packet_creator.create_image_frame
+        self._srgb = image_frame.ImageFormat.SRGB
+        self._get = packet_getter.get_proto_list
+        self._found: list[Any] = []
+        self._graph = calculator_graph.CalculatorGraph(graph_config=config)
+        self._graph.observe_output_stream("detections", self._keep)
+        self._graph.start_run()
+        self._timestamp = 0
+
+    def _keep(self, _name: str, packet: Any) -> None:
+        self._found = self._get(packet)
+
+    def run(self, square_rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        self._found = []
+        packet = self._create(image_format=self._srgb, data=np.ascontiguousarray(square_rgb))
+        self._graph.add_packet_to_input_stream("image", packet.at(self._timestamp))
+        self._timestamp += 1
+        self._graph.wait_until_idle()
+        count = len(self._found)
+        scores = np.zeros(count, dtype=np.float32)
+        boxes = np.zeros((count, 4), dtype=np.float32)
+        points = np.zeros((count, self.keypoints, 2), dtype=np.float32)
+        for index, detection in enumerate(self._found):
+            scores[index] = detection.score[0]
+            box = detection.location_data.relative_bounding_box
+            boxes[index] = (box.xmin, box.ymin, box.xmin + box.width, box.ymin + box.height)
+            for k, point in enumerate(detection.location_data.relative_keypoints):
+                if k < self.keypoints:
+                    points[index, k] = (point.x, point.y)
+        return scores, boxes * self.size, points * self.size
+
+
+class _TfliteGraph:
+    """A wheel model whose two chosen outputs are returned as floats (the pose landmark verifier).
+
+    Driven through CalculatorGraph directly (SolutionBase costs about 1 ms per call in Python).
+    Not thread-safe: the owning detector serialises calls.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        size: int,
+        low: float,
+        outputs: tuple[int, int] = (0, 1),
+    ) -> None:
+        # The option protos must be imported so the text graph's extensions parse.
+        import mediapipe.calculators.core.split_vector_calculator_pb2
+        import mediapipe.calculators.tensor.image_to_tensor_calculator_pb2
+        import mediapipe.calculators.tensor.inference_calculator_pb2  # noqa: F401
+        from mediapipe.python import packet_creator, packet_getter
+        from mediapipe.python._framework_bindings import (
+            calculator_graph,
+            image_frame,
+            resource_util,
+        )
+
+        resource_util.set_resource_dir(_mediapipe_root())
+        config = _DETECTOR_GRAPH.format(
+            size=size,
+            low=low,
+            model=model,
+            first=outputs[0],
+            first_end=outputs[0] + 1,
+            second=outputs[1],
+            second_end=outputs[1] + 1,
+        )
+        self.size = size
+        self._create = packet_creator.create_image_frame
+        self._srgb = image_frame.ImageFormat.SRGB
+        self._get = packet_getter.get_float_list
+        self._out: dict[str, Any] = {}
+        self._graph = calculator_graph.CalculatorGraph(graph_config=config)
+        self._streams = ("boxes", "scores")
+        for stream in self._streams:
+            self._graph.observe_output_stream(stream, self._keep(stream))
+        self._graph.start_run()
+        self._timestamp = 0
+
+    def _keep(self, stream: str) -> Any:
+        def callback(_name: str, packet: Any) -> None:
+            self._out[stream] = self._get(packet)
+
+        return callback
+
+    def run(self, square_rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        self._out.clear()
+        packet = self._create(image_format=self._srgb, data=np.ascontiguousarray(square_rgb))
+        self._graph.add_packet_to_input_stream("image", packet.at(self._timestamp))
+        self._timestamp += 1
+        self._graph.wait_until_idle()
+        first = np.asarray(self._out.get(self._streams[0], ()), dtype=np.float32)
+        second = np.asarray(self._out.get(self._streams[-1], ()), dtype=np.float32)
+        return first, second
+
+
+def _mediapipe_root() -> str:
+    """Directory that holds the wheel's `mediapipe/` package (model paths are relative to it)."""
+    import mediapipe
+
+    return str(Path(mediapipe.__file__).resolve().parent.parent)
+
+
+@dataclass
+class _Candidates:
+    """Detector outputs above a floor, mapped to working-frame pixels."""
+
+    scores: list[float] = field(default_factory=list)
+    points: list[np.ndarray] = field(default_factory=list)  # keypoints (K, 2)
+    boxes: list[np.ndarray] = field(default_factory=list)  # (x1, y1, x2, y2)
+    passes: list[int] = field(default_factory=list)
+
+
+def _regions(width: int, height: int, layout: str) -> list[tuple[int, int, int, int]]:
+    """Crops (x1, y1, x2, y2) of the working frame for one pass layout."""
+    if layout == "full":
+        return [(0, 0, width, height)]
+    if layout == "halves":
+        side = min(width, height)
+        if max(width, height) < 1.2 * side:
+            return [(0, 0, width, height)]
+        if width >= height:
+            return [(0, 0, side, height), (width - side, 0, width, height)]
+        return [(0, 0, width, side), (0, height - side, width, height)]
+    if layout == "grid2x2":
+        tile_w, tile_h = int(width * 0.6), int(height * 0.6)
+        return [
+            (x, y, x + tile_w, y + tile_h)
+            for x in (0, width - tile_w)
+            for y in (0, height - tile_h)
+        ]
+    raise ValueError(f"unknown pass layout {layout!r}")
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    """Thresholds and passes of one named pipeline (scores are detector probabilities)."""
+
+    name: str
+    pose_layouts: tuple[str, ...]
+    face_layouts: tuple[str, ...]
+    pose_floor: float = 0.4  # candidates kept for merging
+    pose_accept: float = 0.9  # accepted without verification
+    pose_min: float = 0.6  # accepted when verified (or directly when verify is off)
+    verify: bool = True
+    presence_min: float = 0.5  # pose landmark presence needed to confirm a candidate
+    face_floor: float = 0.4  # faces at or above this are blurred in evidence
+    face_accept: float = 0.8  # a face alone is a person
+    face_min: float = 0.6  # ... or this score seen in at least face_min_passes passes
+    face_min_passes: int = 2
+    release: str = "1"
+
+
+FUSION = FusionConfig(
+    name="mp-fusion",
+    pose_layouts=("full", "halves"),
+    face_layouts=("full", "grid2x2"),
+)
+FAST = FusionConfig(
+    name="mp-fast",
+    pose_layouts=("full",),
+    face_layouts=("full",),
+    pose_accept=0.6,
+    pose_min=0.6,
+    verify=False,
+    face_accept=0.6,
+    face_min=0.6,
+    face_min_passes=1,
+)
+
+
+class MediapipeDetector:
+    """Pose + face fusion detector (see module docstring). Thread-safe, one per process."""
+
+    def __init__(self, config: FusionConfig) -> None:
+        import mediapipe
+
+        self.config = config
+        self.name = config.name
+        self.version = f"{config.release}+mediapipe{mediapipe.__version__}"
+        self._lock = threading.Lock()
+        self._pose: _SsdGraph | None = None
+        self._face: _SsdGraph | None = None
+        self._landmarks: _TfliteGraph | None = None
+
+    @property
+    def is_loaded(self) -> bool:
+        """True once the model graphs exist (after `load()` or the first `detect()`)."""
+        return self._pose is not None
+
+    def load(self) -> None:
+        """Build the graphs now (otherwise done by the first `detect()`)."""
+        cv2.setNumThreads(1)
+        if self._pose is None:
+            self._pose = _SsdGraph(_POSE_SSD, self.config.pose_floor)
+        if self._face is None:
+            self._face = _SsdGraph(_FACE_SSD, self.config.face_floor)
+        if self.config.verify and self._landmarks is None:
+            # Outputs 0 (landmarks) and 1 (pose presence); only the presence is used.
+            self._landmarks = _TfliteGraph(_POSE_LANDMARK_MODEL, 256, 0.0, outputs=(0, 1))
+
+    def detect(self, frame_bgr: np.ndarray) -> Detection:
+        """Count people in a BGR uint8 frame; boxes are in the input frame's pixels."""
+        if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3:
+            raise ValueError("expected an HxWx3 BGR frame")
+        with self._lock:
+            self.load()
+            work, scale = resize_long_side(frame_bgr, WORK_LONG_SIDE)
+            rgb = cv2.cvtColor(work, cv2.COLOR_BGR2RGB)
+            people, faces = self._detect_work(rgb)
+        height, width = frame_bgr.shape[:2]
+        return Detection(
+            people=tuple(_rescale_person(p, 1.0 / scale, width, height) for p in people),
+            faces=tuple(_rescale_box(f, 1.0 / scale, width, height) for f in faces),
+            frame_shape=(height, width),
+        )
+
+    def _detect_work(self, rgb: np.ndarray) -> tuple[list[PersonBox], list[Box]]:
+        height, width = rgb.shape[:2]
+        config = self.config
+        pose = self._run_passes(rgb, self._pose, config.pose_layouts)
+        faces = self._run_passes(rgb, self._face, config.face_layouts)
+        people: list[PersonBox] = []
+        heads: list[np.ndarray] = []
+        for score, points, _support in _merge_pose(pose):
+            accepted = score >= config.pose_accept or (
+                score >= config.pose_min and (not config.verify or self._verified(rgb, points))
+            )
+            if not accepted:
+                continue
+            body = clip_xyxy(_body_box(points), width, height)
+            head = clip_xyxy(_head_box(points), width, height)
+            if body[2] - body[0] < 2 or body[3] - body[1] < 2:
+                continue
+            heads.append(head)
+            people.append(_person(body, score, "pose", head))
+        face_boxes: list[Box] = []
+        for score, box, support in _merge_faces(faces):
+            face_boxes.append(_box(clip_xyxy(box, width, height), score))
+            counted = score >= config.face_accept or (
+                score >= config.face_min and support >= config.face_min_passes
+            )
+            if counted and not _near_any_head(box, heads):
+                heads.append(box)
+                body = clip_xyxy(_body_from_face(box), width, height)
+                people.append(_person(body, score, "face", clip_xyxy(box, width, height)))
+        return people, face_boxes
+
+    def _run_passes(
+        self, rgb: np.ndarray, model: _SsdGraph | None, layouts: tuple[str, ...]
+    ) -> _Candidates:
+        """Run `model` on every crop of the layouts; candidates in working-frame pixels."""
+        assert model is not None  # noqa: S101 - load() ran
+        height, width = rgb.shape[:2]
+        found = _Candidates()
+        pass_id = 0
+        for layout in layouts:
+            for x1, y1, x2, y2 in _regions(width, height, layout):
+                square, scale, pad_x, pad_y = letterbox(rgb[y1:y2, x1:x2], model.size)
+                scores, boxes, points = model.run(square)
+                pad = np.array([pad_x, pad_y], dtype=np.float32)
+                offset = np.array([x1, y1], dtype=np.float32)
+                boxes = (boxes - np.tile(pad, 2)) / scale + np.tile(offset, 2)
+                points = (points - pad) / scale + offset
+                for index in range(len(scores)):
+                    found.scores.append(float(scores[index]))
+                    found.points.append(points[index])
+                    found.boxes.append(boxes[index])
+                    found.passes.append(pass_id)
+                pass_id += 1
+        return found
+
+    def _verified(self, rgb: np.ndarray, points: np.ndarray) -> bool:
+        """Pose-presence check on the upright body crop around the candidate."""
+        assert self._landmarks is not None  # noqa: S101 - load() ran with verify on
+        crop = _upright_body_crop(rgb, points, 256)
+        _landmarks, presence = self._landmarks.run(crop)
+        return bool(presence.size and float(presence[0]) >= self.config.presence_min)
+
+
+def _merge_pose(found: _Candidates) -> list[tuple[float, np.ndarray, int]]:
+    """Greedy merge of pose candidates from all passes: same hip spot and similar size."""
+    order = np.argsort(-np.asarray(found.scores, dtype=np.float32))
+    groups: list[tuple[float, np.ndarray, set[int]]] = []
+    for index in order:
+        points = found.points[index]
+        radius = float(np.linalg.norm(points[1] - points[0])) + 1e-6
+        for _score, kept, passes in groups:
+            kept_radius = float(np.linalg.norm(kept[1] - kept[0])) + 1e-6
+            close = np.linalg.norm(kept[0] - points[0]) < 0.5 * max(radius, kept_radius)
+            if close and 0.5 < radius / kept_radius < 2.0:
+                passes.add(found.passes[index])
+                break
+        else:
+            groups.append((found.scores[index], points, {found.passes[index]}))
+    return [(score, points, len(passes)) for score, points, passes in groups]
+
+
+def _merge_faces(found: _Candidates) -> list[tuple[float, np.ndarray, int]]:
+    """Greedy IoU merge of face candidates from all passes."""
+    order = np.argsort(-np.asarray(found.scores, dtype=np.float32))
+    groups: list[tuple[float, np.ndarray, set[int]]] = []
+    for index in order:
+        box = found.boxes[index]
+        for _score, kept, passes in groups:
+            if iou_one_to_many(kept, box)[0] > 0.3:
+                passes.add(found.passes[index])
+                break
+        else:
+            groups.append((found.scores[index], box, {found.passes[index]}))
+    return [(score, box, len(passes)) for score, box, passes in groups]
+
+
+def _body_axis(points: np.ndarray) -> tuple[np.ndarray, float]:
+    hip, scale_point = points[0], points[1]
+    radius = float(np.linalg.norm(scale_point - hip)) + 1e-6
+    return (scale_point - hip) / radius, radius
+
+
+def _body_box(points: np.ndarray) -> np.ndarray:
+    """Person box from hip centre and full-body radius (tall for upright, wide for lying)."""
+    axis, radius = _body_axis(points)
+    hip = points[0]
+    if abs(axis[1]) >= abs(axis[0]):
+        half_w, half_h = 0.45 * radius, radius
+    else:
+        half_w, half_h = radius, 0.45 * radius
+    return np.array([hip[0] - half_w, hip[1] - half_h, hip[0] + half_w, hip[1] + half_h])
+
+
+def _head_box(points: np.ndarray) -> np.ndarray:
+    """Head region above the shoulders along the body axis, generous for blurring."""
+    hip, shoulder = points[0], points[2]
+    torso = shoulder - hip
+    length = float(np.linalg.norm(torso))
+    axis, radius = _body_axis(points)
+    if length < 0.2 * radius:
+        torso = axis * 0.5 * radius
+        length = 0.5 * radius
+    centre = shoulder + 0.45 * torso
+    half = max(0.35 * length, 3.0)
+    return np.array([centre[0] - half, centre[1] - half, centre[0] + half, centre[1] + half])
+
+
+def _body_from_face(face: np.ndarray) -> np.ndarray:
+    """A plausible body box under a face (seated height), used for zones."""
+    x1, y1, x2, y2 = face
+    width, height = x2 - x1, y2 - y1
+    return np.array([x1 - 0.75 * width, y1, x2 + 0.75 * width, y2 + 5.0 * height])
+
+
+def _near_any_head(face: np.ndarray, heads: list[np.ndarray]) -> bool:
+    centre = (face[:2] + face[2:]) / 2
+    face_size = float(face[2] - face[0])
+    for head in heads:
+        size = max(float(head[2] - head[0]), face_size)
+        head_centre = (head[:2] + head[2:]) / 2
+        if np.all(np.abs(centre - head_centre) < size):
+            return True
+    return False
+
+
+def _upright_body_crop(rgb: np.ndarray, points: np.ndarray, size: int) -> np.ndarray:
+    """Square crop around the hip, rotated so the body axis points up (as mediapipe's ROI)."""
+    axis, radius = _body_axis(points)
+    hip = points[0]
+    angle = float(np.degrees(np.arctan2(-axis[1], axis[0]))) - 90.0
+    side = 2.5 * radius
+    matrix = cv2.getRotationMatrix2D((float(hip[0]), float(hip[1])), -angle, size / side)
+    matrix[:, 2] += np.array([size / 2, size / 2]) - hip
+    return cv2.warpAffine(rgb, matrix, (size, size), borderValue=(0, 0, 0))
+
+
+def _box(xyxy: np.ndarray, score: float) -> Box:
+    x1, y1, x2, y2 = (round(float(v)) for v in xyxy)
+    return Box(x1, y1, max(0, x2 - x1), max(0, y2 - y1), round(score, 4))
+
+
+def _person(body: np.ndarray, score: float, source: str, head: np.ndarray) -> PersonBox:
+    box = _box(body, score)
+    return PersonBox(box.x, box.y, box.w, box.h, box.score, source, _box(head, score))
+
+
+def _rescale_box(box: Box, factor: float, width: int, height: int) -> Box:
+    xyxy = clip_xyxy(np.array([box.x, box.y, box.x2, box.y2]) * factor, width, height)
+    return _box(xyxy, box.score)
+
+
+def _rescale_person(person: PersonBox, factor: float, width: int, height: int) -> PersonBox:
+    body = _rescale_box(Box(person.x, person.y, person.w, person.h), factor, width, height)
+    head = None if person.head is None else _rescale_box(person.head, factor, width, height)
+    return PersonBox(body.x, body.y, body.w, body.h, person.score, person.source, head)
+
+
+def build_fusion_detector() -> MediapipeDetector:
+    """Registry factory of the default pipeline (models load on first detect)."""
+    return MediapipeDetector(FUSION)
+
+
+def build_fast_detector() -> MediapipeDetector:
+    """Registry factory of the one-pass pipeline: whole-frame pose + face, no verification."""
+    return MediapipeDetector(FAST)

@@ -1,0 +1,119 @@
+"""People counting scored on the whole labelled photo set (../shared/frames), no Django."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from cameras.vision import Detection, PeopleDetector, get_detector
+from cameras.vision.evaluate import EvaluationReport, evaluate_labelled_dir, format_summary
+
+SHARED = Path(
+    os.environ.get("KM_SHARED_DIR", Path(__file__).resolve().parents[2].parent / "shared")
+)
+FRAMES = SHARED / "frames"
+
+
+@pytest.fixture(scope="module")
+def fusion_report() -> EvaluationReport:
+    return evaluate_labelled_dir(FRAMES, get_detector())
+
+
+def test_default_detector_meets_accuracy_floors_on_all_frames(fusion_report):
+    report = fusion_report
+    assert report.images == 30
+    # Floors are the measured results of mp-fusion 1 (see cameras/vision/mediapipe_backend.py).
+    assert report.empty_accuracy == 1.0, format_summary(report)
+    assert report.presence_accuracy >= 28 / 30 - 1e-9, format_summary(report)
+    assert report.exact_count_accuracy >= 22 / 30 - 1e-9, format_summary(report)
+    assert report.count_mae_le5 <= 11 / 28 + 1e-9, format_summary(report)
+
+
+def test_default_detector_is_the_fusion_pipeline():
+    detector = get_detector()
+    assert isinstance(detector, PeopleDetector)
+    assert (detector.name, detector.version.split("+")[0]) == ("mp-fusion", "1")
+    assert get_detector(None) is detector
+    assert get_detector("mp-fusion") is detector
+
+
+def test_summary_line_has_the_agreed_format(fusion_report):
+    line = format_summary(fusion_report)
+    keys = [part.split("=")[0] for part in line.split()]
+    assert keys == [
+        "presence_accuracy",
+        "empty_accuracy",
+        "exact_count_accuracy",
+        "count_mae_le5",
+        "ms_per_frame_median",
+        "images",
+    ]
+    assert line.endswith("images=30")
+    assert f"presence_accuracy={fusion_report.presence_accuracy:.3f} " in line
+
+
+def _assert_sane(detection: Detection, frame: np.ndarray) -> None:
+    height, width = frame.shape[:2]
+    assert detection.frame_shape == (height, width)
+    for person in detection.people:
+        assert person.x >= 0
+        assert person.y >= 0
+        assert person.x + person.w <= width
+        assert person.y + person.h <= height
+        assert person.w > 0
+        assert person.h > 0
+        assert person.score >= 0.0
+        assert person.source in {"pose", "face", "hog"}
+    for face in detection.faces:
+        assert face.x >= 0
+        assert face.x2 <= width
+        assert face.y >= 0
+        assert face.y2 <= height
+
+
+@pytest.mark.parametrize("name", ["mp-fusion", "mp-fast", "hog"])
+def test_boxes_are_in_input_frame_pixels_at_any_resolution(name):
+    detector = get_detector(name)
+    frame = cv2.imread(str(FRAMES / "vut_hall_front_single.jpg"))
+    big = cv2.resize(frame, (1920, 1080))
+    small = cv2.resize(frame, (480, 270))
+    found = []
+    for image in (big, small):
+        detection = detector.detect(image)
+        _assert_sane(detection, image)
+        found.append(detection)
+    if name != "hog":
+        assert found[0].count == found[1].count == 1
+        scale = 1920 / 480
+        assert abs(found[0].people[0].x - found[1].people[0].x * scale) < 0.1 * 1920
+
+
+def test_fast_detector_keeps_empty_rooms_empty():
+    report = evaluate_labelled_dir(FRAMES, get_detector("mp-fast"))
+    assert report.empty_accuracy == 1.0, format_summary(report)
+    assert report.presence_accuracy >= 28 / 30 - 1e-9, format_summary(report)
+
+
+def test_hog_detector_runs_and_stays_quiet_on_empty_rooms():
+    report = evaluate_labelled_dir(FRAMES, get_detector("hog"))
+    assert report.images == 30
+    assert report.empty_accuracy == 1.0, format_summary(report)
+    assert report.presence_accuracy >= 0.35, format_summary(report)
+
+
+def test_every_empty_frame_of_a_fixed_camera_counts_zero_and_people_are_seen():
+    folder = SHARED / "sequences" / "iot_one_by_one_room"
+    report = evaluate_labelled_dir(folder, get_detector())
+    empties = [r for r in report.results if r.label == 0]
+    assert empties
+    assert all(r.predicted == 0 for r in empties)
+    assert report.presence_accuracy >= 0.9, format_summary(report)
+
+
+def test_detect_rejects_non_colour_frames():
+    with pytest.raises(ValueError, match="BGR"):
+        get_detector().detect(np.zeros((10, 10), dtype=np.uint8))
