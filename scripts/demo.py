@@ -45,6 +45,7 @@ def main() -> None:
     manage("migrate", "--noinput", "-v", "0")
     manage("seed_kendari")
     manage("ensure_demo_user", "--username", DEMO_USER, "--password", DEMO_PASSWORD)
+    manage("demo_morning")
 
     address = f"http://{options.host}:{options.port}/"
     processes = [

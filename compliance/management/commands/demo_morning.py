@@ -1,0 +1,52 @@
+from collections import Counter
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from compliance import replay
+from compliance.demo import build_demo_scenario
+from compliance.models import Office
+from compliance.services import load_calendars
+
+MORNING_END = time(10, 30)
+EARLIEST = time(7, 0)
+
+
+class Command(BaseCommand):
+    help = (
+        "Demo: replay a realistic morning for every active office from real camera frames "
+        "(today if it is a working day and past 07:00, else the last working day)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--out", type=Path, default=Path(settings.VAR_DIR) / "demo")
+
+    def handle(self, *args: object, out: Path, **options: object) -> None:
+        offices = list(
+            Office.objects.filter(active=True)
+            .select_related("kecamatan__local_government")
+            .order_by("code")
+        )
+        if not offices:
+            self.stderr.write("No offices: run `python manage.py seed_kendari` first.")
+            return
+        now = timezone.localtime()
+        day, until = now.date(), min(now.time(), MORNING_END)
+        if now.time() < EARLIEST:
+            day, until = day - timedelta(days=1), MORNING_END
+        calendars = load_calendars(offices[:1], day - timedelta(days=14), day)
+        while not calendars.office_day(offices[0], day).is_working:
+            day, until = day - timedelta(days=1), MORNING_END
+        scenario_path = build_demo_scenario([office.code for office in offices], out)
+        started = datetime.now(tz=timezone.get_current_timezone())
+        verdicts = replay.replay_day(day, replay.load_scenario(scenario_path), until)
+        seconds = (datetime.now(tz=timezone.get_current_timezone()) - started).total_seconds()
+        counts = Counter(v.status if v else "awaiting" for v in verdicts)
+        summary = ", ".join(f"{status}={n}" for status, n in sorted(counts.items()))
+        self.stdout.write(
+            f"Replayed {day:%Y-%m-%d} until {until:%H:%M} WITA for {len(offices)} offices "
+            f"in {seconds:.0f} s: {summary}"
+        )
