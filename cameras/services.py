@@ -110,8 +110,12 @@ def run_camera_check(
     token: str,
     now: datetime,
     detector_name: str | None = None,
+    *,
+    live: bool = False,
 ) -> CheckSummary:
     """Run the check of one observation slot and refresh the office's provisional verdict.
+
+    `live` checks (real clock, not a replay) also raise the alerts the new facts call for.
 
     Raises one of TRANSIENT_ERRORS when the camera could not be reached (the caller retries or
     calls record_capture_failure); other capture errors are recorded here as no-data.
@@ -125,7 +129,9 @@ def run_camera_check(
     ).get(pk=observation_id)
     camera = observation.camera
     if observation.expires_at is not None and now >= observation.expires_at:
-        return _finish(observation, now, status=ObservationStatus.EXPIRED, error="slot expired")
+        return _finish(
+            observation, now, status=ObservationStatus.EXPIRED, error="slot expired", live=live
+        )
 
     started = time.perf_counter()
     zone = zone_of(camera.office)
@@ -142,13 +148,15 @@ def run_camera_check(
         # A replay's answer for a given time never changes: retrying it is pointless.
         if not camera.source_url.startswith("replay:"):
             raise
-        return _finish(observation, now, status=exc.code, error=str(exc))
+        return _finish(observation, now, status=exc.code, error=str(exc), live=live)
     except sources.CaptureError as exc:
-        return _finish(observation, now, status=exc.code, error=str(exc))
-    return _record_frames(observation, frames, now, started, detector_name, zone)
+        return _finish(observation, now, status=exc.code, error=str(exc), live=live)
+    return _record_frames(observation, frames, now, started, detector_name, zone, live)
 
 
-def record_capture_failure(observation_id: int, code: str, message: str, now: datetime) -> None:
+def record_capture_failure(
+    observation_id: int, code: str, message: str, now: datetime, *, live: bool = False
+) -> None:
     """The last attempt failed: record no-data with the reason (never the credentials)."""
     observation = Observation.objects.select_related("camera__office").get(pk=observation_id)
     if observation.status not in (ObservationStatus.PENDING, ObservationStatus.RUNNING):
@@ -159,6 +167,7 @@ def record_capture_failure(observation_id: int, code: str, message: str, now: da
         now,
         status=code if code in valid else ObservationStatus.ERROR,
         error=sources.redact_url(message),
+        live=live,
     )
 
 
@@ -180,6 +189,7 @@ def _record_frames(
     started: float,
     detector_name: str | None,
     zone: ZoneInfo,
+    live: bool,
 ) -> CheckSummary:
     camera = observation.camera
     detector = get_detector(detector_name or settings.PEOPLE_DETECTOR or None)
@@ -226,6 +236,7 @@ def _record_frames(
         health=healths[-1].as_dict(),
         evidence_jpeg=evidence_jpeg,
         duration_ms=int((time.perf_counter() - started) * 1000),
+        live=live,
     )
 
 
@@ -287,6 +298,7 @@ def _write_result(
     health: dict | None = None,
     evidence_jpeg: bytes | None = None,
     duration_ms: int | None = None,
+    live: bool = False,
 ) -> CheckSummary:
     with transaction.atomic():
         observation.status = status
@@ -303,7 +315,9 @@ def _write_result(
         observation.save()
         if evidence_jpeg is not None:
             _store_evidence(observation, evidence_jpeg)
-    refresh_daily_verdict(observation.camera.office_id, observation.office_date, now)
+    refresh_daily_verdict(
+        observation.camera.office_id, observation.office_date, now, send_alerts=live
+    )
     return CheckSummary(observation.pk, status, people_in_zone)
 
 

@@ -33,7 +33,9 @@ def run_camera_check(self, observation_id: int, now: str | None = None) -> str:
     """Check one camera slot. `now` (ISO, aware) is only for simulated clocks (replay_day)."""
     clock = datetime.fromisoformat(now) if now else timezone.now()
     try:
-        return services.run_camera_check(observation_id, self.request.id or "", clock).status
+        return services.run_camera_check(
+            observation_id, self.request.id or "", clock, live=now is None
+        ).status
     except services.TRANSIENT_ERRORS as exc:
         expires_at = (
             Observation.objects.filter(pk=observation_id)
@@ -46,7 +48,7 @@ def run_camera_check(self, observation_id: int, now: str | None = None) -> str:
         )
         if now is None and self.request.retries < MAX_RETRIES and in_window:
             raise self.retry(exc=exc, countdown=countdown) from exc
-        services.record_capture_failure(observation_id, exc.code, str(exc), clock)
+        services.record_capture_failure(observation_id, exc.code, str(exc), clock, live=now is None)
         return exc.code
     except SoftTimeLimitExceeded:
         services.record_capture_failure(

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from compliance.models import (
+    Alert,
     DailyVerdict,
     Excuse,
     Holiday,
@@ -9,8 +10,10 @@ from compliance.models import (
     LocalGovernment,
     Office,
     OpeningHours,
+    SecurityEvent,
     SpecialPeriod,
     SpecialPeriodHours,
+    VerdictChange,
 )
 
 
@@ -128,3 +131,38 @@ class DailyVerdictAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(VerdictChange)
+class VerdictChangeAdmin(admin.ModelAdmin):
+    list_display = ["verdict", "previous_status", "new_status", "changed_by", "changed_at"]
+    list_filter = ["new_status", "verdict__office__kecamatan"]
+    search_fields = ["verdict__office__name", "reason"]
+    readonly_fields = ["verdict", "previous_status", "new_status", "reason", "changed_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "office", "people", "reviewed"]
+    list_filter = ["reviewed", "office__kecamatan"]
+    list_editable = ["reviewed"]
+    search_fields = ["office__name", "office__code"]
+    date_hierarchy = "occurred_at"
+    list_select_related = ["office"]
+    readonly_fields = ["office", "observation", "occurred_at", "people"]
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "office", "delivered_at"]
+    list_filter = ["kind", "office__kecamatan"]
+    search_fields = ["office__name", "message", "key"]
+    date_hierarchy = "created_at"
+    list_select_related = ["office"]
+    readonly_fields = ["key", "kind", "office", "message", "recipients", "delivered_at"]

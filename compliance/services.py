@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cameras.models import Camera, Observation, ObservationStatus
-from compliance import domain
+from compliance import alerts, domain
 from compliance.models import (
     DailyVerdict,
     Excuse,
@@ -266,11 +266,14 @@ def check_results(observations: Iterable[Observation]) -> list[domain.CheckResul
     return results
 
 
-def refresh_daily_verdict(office_id: int, day: date, now: datetime | None) -> DailyVerdict | None:
+def refresh_daily_verdict(
+    office_id: int, day: date, now: datetime | None, *, send_alerts: bool = False
+) -> DailyVerdict | None:
     """Recompute and upsert the verdict of one office on its local date `day`.
 
     `now=None` judges the finished day (final); an aware `now` gives the provisional verdict of a
     day in progress. Staff overrides are kept. Returns None while nothing can be judged yet.
+    With `send_alerts` (live checks, never replays) the day's alerts are raised, each once.
     Idempotent: the same observations give the same row.
     """
     office = Office.objects.select_related("kecamatan__local_government").get(pk=office_id)
@@ -280,7 +283,9 @@ def refresh_daily_verdict(office_id: int, day: date, now: datetime | None) -> Da
     observations = Observation.objects.filter(camera__office=office, office_date=day)
     checks = check_results(observations)
     verdict = domain.decide_verdict(office_day, checks, policy, now, zone=zone)
-    record_security_events(office, office_day, checks, policy, zone)
+    after_hours = record_security_events(office, office_day, checks, policy, zone)
+    if send_alerts and now is not None:
+        alerts.raise_alerts(office, day, now, verdict, checks, after_hours, policy, zone)
     if verdict.kind is None:
         return None
     scheduled_open = None
@@ -311,8 +316,11 @@ def record_security_events(
     checks: Sequence[domain.CheckResult],
     policy: domain.CheckPolicy,
     zone: ZoneInfo,
-) -> int:
-    """Store people seen while the office is closed; one event per observation (idempotent)."""
+) -> list[domain.CheckResult]:
+    """Store people seen while the office is closed; one event per observation (idempotent).
+
+    Returns the checks that were not recorded before (new events).
+    """
     presence = domain.find_after_hours_presence(office_day, checks, policy, zone=zone)
     events = [
         SecurityEvent(
@@ -324,8 +332,13 @@ def record_security_events(
         for check in presence
         if check.observation_id is not None
     ]
+    known = set(
+        SecurityEvent.objects.filter(
+            observation_id__in=[event.observation_id for event in events]
+        ).values_list("observation_id", flat=True)
+    )
     SecurityEvent.objects.bulk_create(events, ignore_conflicts=True)
-    return len(events)
+    return [check for check in presence if check.observation_id not in known]
 
 
 def recompute_verdicts(

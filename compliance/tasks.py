@@ -2,10 +2,11 @@
 
 from datetime import date, timedelta
 
+import requests
 from celery import shared_task
 from django.utils import timezone
 
-from compliance import seeding, services
+from compliance import alerts, seeding, services
 
 
 @shared_task(name="compliance.tasks.sync_national_holidays")
@@ -32,3 +33,15 @@ def finalise_daily_verdicts(day: str | None = None) -> int:
     """Write the final verdicts of a finished local date (default: yesterday)."""
     target = date.fromisoformat(day) if day else timezone.localdate() - timedelta(days=1)
     return len(services.recompute_verdicts(target, target))
+
+
+@shared_task(
+    name="compliance.tasks.deliver_alert",
+    autoretry_for=(requests.RequestException,),
+    retry_backoff=10,
+    retry_jitter=True,
+    max_retries=5,
+)
+def deliver_alert(alert_id: int) -> bool:
+    """Send one alert by e-mail and webhook (once; a retry after success does nothing)."""
+    return alerts.deliver_alert(alert_id)

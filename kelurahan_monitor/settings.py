@@ -181,6 +181,11 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="kelurahan-monitor@localhost")
 REPORT_RECIPIENTS = env.list("REPORT_RECIPIENTS", default=[])
+# Diskominfo addresses for camera-down and after-hours alerts (camat get theirs per office).
+ALERT_EMAILS = env.list("ALERT_EMAILS", default=[])
+# A generic JSON webhook (e.g. a WhatsApp/Telegram gateway), signed with HMAC-SHA256.
+ALERT_WEBHOOK_URL = env.str("ALERT_WEBHOOK_URL", default="")
+ALERT_WEBHOOK_SECRET = env.str("ALERT_WEBHOOK_SECRET", default="")
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -212,7 +217,8 @@ if env.bool("HTTPS", default=False):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
 
 LOGGING = {
     "version": 1,

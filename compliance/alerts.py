@@ -1,0 +1,149 @@
+"""Alerts: office not open at opening + grace, camera down for too long, people after hours.
+
+Each alert has a natural key, so it is created once however many checks see the same fact;
+delivery (e-mail through Django's backend and a signed JSON webhook, for a WhatsApp or
+Telegram gateway) happens after the transaction commits, in a Celery task.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import requests
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from compliance import domain
+from compliance.models import Alert, Office
+
+logger = logging.getLogger(__name__)
+SIGNATURE_HEADER = "X-Kelurahan-Monitor-Signature"
+
+
+def _emails(text: str) -> list[str]:
+    return [address.strip() for address in text.split(",") if address.strip()]
+
+
+def raise_alerts(
+    office: Office,
+    day: date,
+    now: datetime,
+    verdict: domain.Verdict,
+    checks: Sequence[domain.CheckResult],
+    after_hours: Sequence[domain.CheckResult],
+    policy: domain.CheckPolicy,
+    zone: ZoneInfo,
+) -> list[Alert]:
+    """Create the alerts that the day's facts call for; return the ones created just now."""
+    diskominfo = list(settings.ALERT_EMAILS)
+    camat = _emails(office.alert_emails)
+    wanted: list[tuple[str, str, str, list[str]]] = []
+    if domain.should_alert_office_not_open(verdict) and verdict.deadline is not None:
+        deadline = verdict.deadline.astimezone(zone)
+        wanted.append(
+            (
+                f"not_open:{office.code}:{day.isoformat()}",
+                Alert.Kind.NOT_OPEN,
+                _("Kantor Kelurahan %(name)s belum buka pada %(time)s WITA (%(date)s).")
+                % {"name": office.name, "time": f"{deadline:%H:%M}", "date": day.isoformat()},
+                camat + diskominfo,
+            )
+        )
+    since = domain.find_camera_outage_start(checks, now)
+    if since is not None and domain.should_alert_camera_down(checks, now, policy):
+        wanted.append(
+            (
+                f"camera_down:{office.code}:{since.isoformat()}",
+                Alert.Kind.CAMERA_DOWN,
+                _("Kamera Kelurahan %(name)s tidak mengirim gambar sejak %(time)s WITA.")
+                % {"name": office.name, "time": f"{since.astimezone(zone):%H:%M}"},
+                diskominfo,
+            )
+        )
+    for check in after_hours:
+        wanted.append(
+            (
+                f"after_hours:{office.code}:{check.slot.isoformat()}",
+                Alert.Kind.AFTER_HOURS,
+                _("%(people)s orang terlihat di Kantor Kelurahan %(name)s pada %(time)s WITA.")
+                % {
+                    "people": check.people,
+                    "name": office.name,
+                    "time": f"{check.slot.astimezone(zone):%Y-%m-%d %H:%M}",
+                },
+                diskominfo,
+            )
+        )
+    created = []
+    for key, kind, message, recipients in wanted:
+        alert, is_new = Alert.objects.get_or_create(
+            key=key,
+            defaults={
+                "kind": kind,
+                "office": office,
+                "message": message,
+                "recipients": recipients,
+            },
+        )
+        if is_new:
+            created.append(alert)
+            transaction.on_commit(lambda pk=alert.pk: _dispatch(pk))
+    return created
+
+
+def _dispatch(alert_id: int) -> None:
+    from compliance.tasks import deliver_alert
+
+    deliver_alert.delay(alert_id)
+
+
+def sign_payload(body: bytes, secret: str) -> str:
+    """HMAC-SHA256 of the raw body, as the receiving gateway recomputes it."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def deliver_alert(alert_id: int) -> bool:
+    """Send one alert by e-mail and webhook once; True when it is (now or before) delivered.
+
+    Raises requests.RequestException on a webhook failure so the task can retry.
+    """
+    alert = Alert.objects.select_related("office").get(pk=alert_id)
+    if alert.delivered_at is not None:
+        return True
+    if alert.recipients:
+        send_mail(
+            subject=f"[kelurahan-monitor] {alert.get_kind_display()}: {alert.office.name}",
+            message=alert.message,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=alert.recipients,
+        )
+    if settings.ALERT_WEBHOOK_URL:
+        body = json.dumps(
+            {
+                "id": alert.pk,
+                "kind": alert.kind,
+                "office": alert.office.code,
+                "office_name": alert.office.name,
+                "message": alert.message,
+                "created_at": alert.created_at.isoformat(),
+            }
+        ).encode()
+        response = requests.post(
+            settings.ALERT_WEBHOOK_URL,
+            data=body,
+            headers={
+                "Content-Type": "application/json",
+                SIGNATURE_HEADER: sign_payload(body, settings.ALERT_WEBHOOK_SECRET),
+            },
+            timeout=(5, 10),
+        )
+        response.raise_for_status()
+    Alert.objects.filter(pk=alert.pk).update(delivered_at=timezone.now(), delivery_error="")
+    return True
