@@ -450,3 +450,63 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.office.name}"
+
+
+class StaffProfile(models.Model):
+    """Where a user works: their local government and, for a camat, their kecamatan.
+
+    Roles themselves are Django groups (see kelurahan_monitor.roles); this row scopes them.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("pengguna"),
+    )
+    local_government = models.ForeignKey(
+        LocalGovernment,
+        on_delete=models.CASCADE,
+        related_name="staff",
+        verbose_name=_("pemerintah daerah"),
+    )
+    kecamatan = models.ForeignKey(
+        Kecamatan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("kecamatan (untuk camat)"),
+    )
+
+    class Meta:
+        verbose_name = _("profil petugas")
+        verbose_name_plural = _("profil petugas")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.local_government})"
+
+
+class AuditLogEntry(models.Model):
+    """Who looked at evidence, exported data or changed a record, and when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("pengguna"),
+    )
+    action = models.CharField(_("tindakan"), max_length=50)
+    target = models.CharField(_("sasaran"), max_length=255)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("log audit")
+        verbose_name_plural = _("log audit")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["action", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.target}"

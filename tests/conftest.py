@@ -29,3 +29,43 @@ def kendari(db):
     from compliance.models import LocalGovernment
 
     return LocalGovernment.objects.get(code="74.71")
+
+
+@pytest.fixture
+def make_role_user(db):
+    """Build a user with a role (a Django group) scoped to a government and kecamatan."""
+    from django.contrib.auth.models import Group
+
+    from compliance.models import StaffProfile
+    from tests.factories import UserFactory
+
+    def make(role: str | None, government=None, kecamatan=None, **fields):
+        user = UserFactory(**fields)
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role))
+        if government is not None:
+            StaffProfile.objects.create(user=user, local_government=government, kecamatan=kecamatan)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def role_users(kendari, make_role_user):
+    """One user per role in Kota Kendari; the camat heads Kecamatan Mandonga."""
+    from compliance.models import Kecamatan
+
+    mandonga = Kecamatan.objects.get(code="74.71.01")
+    return {
+        "wali_kota": make_role_user("Wali Kota", kendari, username="walikota"),
+        "diskominfo": make_role_user("Diskominfo", kendari, username="diskominfo"),
+        "camat": make_role_user("Camat", kendari, mandonga, username="camat.mandonga"),
+        "auditor": make_role_user("Auditor", kendari, username="auditor"),
+        "no_role": make_role_user(None, username="warga"),
+    }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests make many users; PBKDF2's deliberate slowness buys nothing here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 def test_worker_runs_a_task_and_writes_to_the_database(start_worker):
     start_worker()
-    assert not Holiday.objects.exists()
+    Holiday.objects.all().delete()
     sync_national_holidays.delay([2026])
     wait_for(lambda: Holiday.objects.count() == 25, 60, "the worker did not load the holidays")
     assert Holiday.objects.filter(kind=Holiday.Kind.CUTI_BERSAMA).count() == 8
@@ -20,6 +20,7 @@ def test_worker_runs_a_task_and_writes_to_the_database(start_worker):
 
 def test_a_task_delivered_twice_writes_one_row_per_key(start_worker):
     worker = start_worker(concurrency=2)
+    Holiday.objects.filter(date__year=2027).delete()
     # Same message id twice, as a broker redelivery or a double publish would produce.
     for _ in range(2):
         sync_national_holidays.apply_async(args=[[2027]], task_id="holidays-2027-once")

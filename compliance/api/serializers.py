@@ -1,0 +1,178 @@
+from rest_framework import serializers
+
+from compliance.models import (
+    AuditLogEntry,
+    DailyVerdict,
+    Excuse,
+    Holiday,
+    Kecamatan,
+    Office,
+    OpeningHours,
+)
+from kelurahan_monitor import roles
+
+
+class ScopedSerializer(serializers.ModelSerializer):
+    """Refuses references to offices or governments outside the user's scope."""
+
+    def _user(self):
+        return self.context["request"].user
+
+    def validate_office(self, office: Office | None) -> Office | None:
+        if office is not None and not roles.visible_offices(self._user()).filter(pk=office.pk):
+            raise serializers.ValidationError("unknown office")
+        return office
+
+    def validate_kecamatan(self, kecamatan: Kecamatan) -> Kecamatan:
+        governments = roles.visible_governments(self._user())
+        if not governments.filter(pk=kecamatan.local_government_id).exists():
+            raise serializers.ValidationError("unknown kecamatan")
+        return kecamatan
+
+    def validate_local_government(self, government):
+        visible = roles.visible_governments(self._user())
+        if government is not None and not visible.filter(pk=government.pk).exists():
+            raise serializers.ValidationError("unknown local government")
+        return government
+
+
+class KecamatanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Kecamatan
+        fields = ["id", "code", "name", "local_government", "latitude", "longitude"]
+
+
+class OfficeSerializer(ScopedSerializer):
+    kecamatan_name = serializers.CharField(source="kecamatan.name", read_only=True)
+
+    class Meta:
+        model = Office
+        fields = [
+            "id",
+            "code",
+            "name",
+            "alternative_name",
+            "kecamatan",
+            "kecamatan_name",
+            "address",
+            "latitude",
+            "longitude",
+            "active",
+            "opening_interval_minutes",
+            "open_checks_needed",
+            "coverage_threshold",
+            "after_hours_checks",
+            "night_checks",
+        ]
+
+    def validate_coverage_threshold(self, value: float) -> float:
+        if not 0 <= value <= 1:
+            raise serializers.ValidationError("coverage_threshold is a share between 0 and 1")
+        return value
+
+    def validate_opening_interval_minutes(self, value: int) -> int:
+        if not 1 <= value <= 60:
+            raise serializers.ValidationError("between 1 and 60 minutes")
+        return value
+
+    def validate_open_checks_needed(self, value: int) -> int:
+        if not 1 <= value <= 10:
+            raise serializers.ValidationError("between 1 and 10 checks")
+        return value
+
+
+class OpeningHoursSerializer(ScopedSerializer):
+    class Meta:
+        model = OpeningHours
+        fields = [
+            "id",
+            "local_government",
+            "office",
+            "weekday",
+            "opens_at",
+            "closes_at",
+            "grace_minutes",
+            "min_staff",
+        ]
+
+    def validate(self, attrs: dict) -> dict:
+        opens = attrs.get("opens_at", getattr(self.instance, "opens_at", None))
+        closes = attrs.get("closes_at", getattr(self.instance, "closes_at", None))
+        if opens and closes and closes <= opens:
+            raise serializers.ValidationError({"closes_at": "must be after opens_at"})
+        if attrs.get("min_staff", 1) < 1:
+            raise serializers.ValidationError({"min_staff": "at least 1"})
+        if attrs.get("grace_minutes", 0) > 240:
+            raise serializers.ValidationError({"grace_minutes": "at most 240"})
+        return attrs
+
+
+class HolidaySerializer(ScopedSerializer):
+    class Meta:
+        model = Holiday
+        fields = ["id", "date", "name", "kind", "local_government"]
+
+    def validate(self, attrs: dict) -> dict:
+        kind = attrs.get("kind", getattr(self.instance, "kind", None))
+        government = attrs.get("local_government", getattr(self.instance, "local_government", None))
+        if (kind == Holiday.Kind.LOCAL) != (government is not None):
+            raise serializers.ValidationError(
+                {"local_government": "required for local holidays, empty otherwise"}
+            )
+        return attrs
+
+
+class ExcuseSerializer(ScopedSerializer):
+    created_by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = Excuse
+        fields = ["id", "office", "date_from", "date_to", "reason", "created_by", "created_at"]
+
+    def validate(self, attrs: dict) -> dict:
+        first = attrs.get("date_from", getattr(self.instance, "date_from", None))
+        last = attrs.get("date_to", getattr(self.instance, "date_to", None))
+        if first and last and last < first:
+            raise serializers.ValidationError({"date_to": "must not be before date_from"})
+        return attrs
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    office_code = serializers.CharField(source="office.code", read_only=True)
+    office_name = serializers.CharField(source="office.name", read_only=True)
+    kecamatan = serializers.CharField(source="office.kecamatan.name", read_only=True)
+    effective_status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = DailyVerdict
+        fields = [
+            "id",
+            "office",
+            "office_code",
+            "office_name",
+            "kecamatan",
+            "date",
+            "status",
+            "effective_status",
+            "override_status",
+            "override_reason",
+            "is_final",
+            "scheduled_open",
+            "opened_at",
+            "minutes_late",
+            "coverage",
+            "first_arrival",
+            "staffed_share",
+            "evidence_observation_ids",
+            "reason",
+            "computed_at",
+        ]
+        read_only_fields = fields
+
+
+class AuditLogEntrySerializer(serializers.ModelSerializer):
+    user = serializers.StringRelatedField()
+
+    class Meta:
+        model = AuditLogEntry
+        fields = ["id", "user", "action", "target", "ip_address", "created_at"]

@@ -1,0 +1,26 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from cameras.api.views import CameraViewSet, ObservationViewSet
+from compliance.api import views as compliance_views
+from kelurahan_monitor.api.health import health
+
+router = DefaultRouter()
+router.register("kecamatan", compliance_views.KecamatanViewSet, basename="kecamatan")
+router.register("offices", compliance_views.OfficeViewSet, basename="office")
+router.register("opening-hours", compliance_views.OpeningHoursViewSet, basename="openinghours")
+router.register("holidays", compliance_views.HolidayViewSet, basename="holiday")
+router.register("excuses", compliance_views.ExcuseViewSet, basename="excuse")
+router.register("verdicts", compliance_views.VerdictViewSet, basename="verdict")
+router.register("cameras", CameraViewSet, basename="camera")
+router.register("observations", ObservationViewSet, basename="observation")
+router.register("audit-log", compliance_views.AuditLogViewSet, basename="auditlog")
+
+app_name = "api"
+urlpatterns = [
+    path("health/", health, name="health"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

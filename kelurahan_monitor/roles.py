@@ -1,0 +1,128 @@
+"""Who may see and do what. Roles are Django groups; a StaffProfile scopes them.
+
+Every selector, view and API endpoint asks these functions, so the answer is the same in the
+dashboard, the exports and the API:
+
+- Wali Kota (mayor's office): read everything of their government, no camera settings.
+- Diskominfo: manage offices, cameras, hours, holidays, excuses, complaints; exports.
+- Camat: read and answer only for the offices of their own kecamatan.
+- Auditor: read-only, including the audit log.
+- Everyone else (the public): complaint form, status page, transparency page, Open311.
+
+A superuser counts as Diskominfo of every government.
+"""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from compliance.models import AuditLogEntry, Kecamatan, LocalGovernment, Office
+
+
+class Role(StrEnum):
+    MAYOR = "Wali Kota"
+    DISKOMINFO = "Diskominfo"
+    CAMAT = "Camat"
+    AUDITOR = "Auditor"
+
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def roles_of(user: User) -> frozenset[Role]:
+    """The user's roles (cached on the user object for the request)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_km_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+        cached = frozenset(role for role in Role if role.value in names)
+        if user.is_superuser:  # type: ignore[union-attr]
+            cached = cached | {Role.DISKOMINFO}
+        user._km_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def is_staff_reader(user: User) -> bool:
+    """May open the dashboard and read verdicts (any role)."""
+    return bool(roles_of(user))
+
+
+def can_manage(user: User) -> bool:
+    """May change offices, cameras, hours, holidays, excuses, complaints and run exports."""
+    return Role.DISKOMINFO in roles_of(user)
+
+
+def can_export(user: User) -> bool:
+    return bool(roles_of(user) & {Role.DISKOMINFO, Role.MAYOR, Role.AUDITOR})
+
+
+def can_see_camera_settings(user: User) -> bool:
+    return Role.DISKOMINFO in roles_of(user)
+
+
+def can_read_audit_log(user: User) -> bool:
+    return bool(roles_of(user) & {Role.DISKOMINFO, Role.AUDITOR})
+
+
+def can_answer_complaints(user: User) -> bool:
+    return bool(roles_of(user) & {Role.DISKOMINFO, Role.CAMAT})
+
+
+def _profile_scope(user: User) -> tuple[int | None, int | None]:
+    profile = getattr(user, "staff_profile", None)
+    if profile is None:
+        return None, None
+    return profile.local_government_id, profile.kecamatan_id
+
+
+def visible_governments(user: User) -> QuerySet[LocalGovernment]:
+    roles = roles_of(user)
+    if not roles:
+        return LocalGovernment.objects.none()
+    government_id, _ = _profile_scope(user)
+    if government_id is None:
+        # Only a superuser without a profile sees every government.
+        superuser = getattr(user, "is_superuser", False)
+        return LocalGovernment.objects.all() if superuser else LocalGovernment.objects.none()
+    return LocalGovernment.objects.filter(pk=government_id)
+
+
+def office_scope(user: User, prefix: str = "") -> Q:
+    """A filter for any query reaching offices through `prefix` (e.g. "office__")."""
+    roles = roles_of(user)
+    if not roles:
+        return Q(pk__in=[])
+    government_id, kecamatan_id = _profile_scope(user)
+    if government_id is None:
+        if getattr(user, "is_superuser", False):
+            return Q()
+        return Q(pk__in=[])
+    scope = Q(**{f"{prefix}kecamatan__local_government_id": government_id})
+    if roles <= {Role.CAMAT}:
+        # A camat without a kecamatan sees nothing rather than everything.
+        scope &= Q(**{f"{prefix}kecamatan_id": kecamatan_id or -1})
+    return scope
+
+
+def visible_offices(user: User) -> QuerySet[Office]:
+    return Office.objects.filter(office_scope(user))
+
+
+def visible_kecamatan(user: User) -> QuerySet[Kecamatan]:
+    return Kecamatan.objects.filter(pk__in=visible_offices(user).values("kecamatan_id"))
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client address as Django sees it (behind a proxy, REMOTE_ADDR is set by it)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit(request: HttpRequest, action: str, target: str) -> None:
+    """Record access to evidence, exports and staff changes."""
+    user = request.user if request.user.is_authenticated else None
+    AuditLogEntry.objects.create(
+        user=user, action=action, target=target[:255], ip_address=client_ip(request)
+    )
