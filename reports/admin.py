@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from reports.models import Report
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "download", "updated_at", "emailed_at")
+    list_filter = ("kind",)
+    date_hierarchy = "date"
+    readonly_fields = (
+        "kind",
+        "date",
+        "file_path",
+        "size_bytes",
+        "created_at",
+        "updated_at",
+        "emailed_at",
+        "recipients",
+    )
+
+    @admin.display(description=_("berkas"))
+    def download(self, obj: Report) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("reports:report_download", args=[obj.pk]), obj.filename
+        )
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        # Reports are built by the scheduled tasks or `export_report`, not typed in.
+        return False

@@ -1,0 +1,186 @@
+"""Plain rows that the report builders format: frozen dataclasses and pure helpers.
+
+Nothing here touches the ORM, settings or the clock. Times are local wall-clock values
+(``datetime.time``) in the zone named by ``zone_label``; the selectors convert aware instants
+before building these rows, because spreadsheets cannot hold a time zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+__all__ = [
+    "JUDGED_STATUSES",
+    "TOTAL_STATUSES",
+    "DailyReportMeta",
+    "DailyRow",
+    "KecamatanTotals",
+    "MonthlyOfficeRow",
+    "MonthlyReportMeta",
+    "StatusEntry",
+    "StatusLegend",
+    "count_statuses",
+    "on_time_share",
+    "summarise_by_kecamatan",
+    "zone_label",
+]
+
+# Status codes (the values of compliance VerdictStatus); kept as strings so this module stays pure.
+ON_TIME = "on_time"
+LATE = "late"
+NOT_OPENED = "not_opened"
+NO_DATA = "no_data"
+CLOSED_EARLY = "closed_early"
+HOLIDAY = "holiday"
+NON_WORKING_DAY = "non_working_day"
+EXCUSED = "excused"
+
+# Days on which the office was expected to open and the cameras could tell: the denominator of
+# the on-time percentage. "No data" is a camera fault, not the office's; holidays and excused
+# days are not judged at all.
+JUDGED_STATUSES: frozenset[str] = frozenset({ON_TIME, LATE, NOT_OPENED, CLOSED_EARLY})
+# Counted in the totals columns of the monthly recap, in this order.
+TOTAL_STATUSES: tuple[str, ...] = (ON_TIME, LATE, NOT_OPENED, CLOSED_EARLY, NO_DATA)
+
+# Abbreviations of the Indonesian time zones; other zones are shown by their IANA key.
+_ZONE_LABELS = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Pontianak": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+
+
+def zone_label(zone_key: str) -> str:
+    """``"Asia/Makassar"`` → ``"WITA"``; unknown zones return their key unchanged."""
+    return _ZONE_LABELS.get(zone_key, zone_key)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusEntry:
+    """One verdict status as reports show it: its code, full label and short matrix label."""
+
+    code: str
+    label: str
+    abbreviation: str
+
+
+@dataclass(frozen=True)
+class StatusLegend:
+    """The statuses in report order; the labels come from the (translated) model choices."""
+
+    entries: tuple[StatusEntry, ...]
+    missing_label: str = "—"
+    _by_code: Mapping[str, StatusEntry] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_code", {e.code: e for e in self.entries})
+
+    def label(self, code: str | None) -> str:
+        entry = self._by_code.get(code) if code else None
+        return entry.label if entry else self.missing_label
+
+    def abbreviation(self, code: str | None) -> str:
+        entry = self._by_code.get(code) if code else None
+        return entry.abbreviation if entry else ""
+
+
+@dataclass(frozen=True, slots=True)
+class DailyRow:
+    """One office on one day. ``status`` is None when no verdict exists yet."""
+
+    office_code: str
+    kecamatan: str
+    kelurahan: str
+    status: str | None
+    scheduled_open: time | None = None
+    opened_at: time | None = None
+    minutes_late: int | None = None
+    coverage: float | None = None
+    complaints: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DailyReportMeta:
+    """Header facts of a daily report; ``generated_at`` is a naive local datetime."""
+
+    government: str
+    day: date
+    kind_label: str
+    generated_at: datetime
+    zone: str  # e.g. "WITA"
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyOfficeRow:
+    """One office over one month: ``statuses[i]`` is the status on day ``i + 1`` (None: none)."""
+
+    office_code: str
+    kecamatan: str
+    kelurahan: str
+    statuses: tuple[str | None, ...]
+    minutes_late_total: int = 0
+    complaints: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyReportMeta:
+    government: str
+    year: int
+    month: int
+    days: tuple[date, ...]
+    generated_at: datetime  # naive local
+    zone: str
+
+
+def count_statuses(statuses: Iterable[str | None]) -> dict[str, int]:
+    """How many times each status occurs (missing days are not counted)."""
+    counts: dict[str, int] = {}
+    for status in statuses:
+        if status:
+            counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def on_time_share(counts: Mapping[str, int]) -> float | None:
+    """On-time days over judged days (0..1); None when no day was judged."""
+    judged = sum(counts.get(s, 0) for s in JUDGED_STATUSES)
+    return counts.get(ON_TIME, 0) / judged if judged else None
+
+
+@dataclass
+class KecamatanTotals:
+    """Running totals of one kecamatan (mutable while a month streams past)."""
+
+    name: str
+    offices: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    day_counts: list[dict[str, int]] = field(default_factory=list)
+    minutes_late_total: int = 0
+    complaints: int = 0
+
+    def add(self, row: MonthlyOfficeRow) -> None:
+        self.offices += 1
+        if not self.day_counts:
+            self.day_counts = [{} for _ in row.statuses]
+        for index, status in enumerate(row.statuses):
+            if status:
+                self.counts[status] = self.counts.get(status, 0) + 1
+                day = self.day_counts[index]
+                day[status] = day.get(status, 0) + 1
+        self.minutes_late_total += row.minutes_late_total
+        self.complaints += row.complaints
+
+    def day_share(self, index: int) -> float | None:
+        return on_time_share(self.day_counts[index]) if self.day_counts else None
+
+
+def summarise_by_kecamatan(rows: Iterable[MonthlyOfficeRow]) -> list[KecamatanTotals]:
+    """Totals per kecamatan in order of first appearance."""
+    totals: dict[str, KecamatanTotals] = {}
+    for row in rows:
+        totals.setdefault(row.kecamatan, KecamatanTotals(row.kecamatan)).add(row)
+    return list(totals.values())
