@@ -52,6 +52,23 @@ app.conf.beat_schedule = {
         "task": "compliance.tasks.finalise_daily_verdicts",
         "schedule": crontab(minute=15, hour=0),
     },
+    # Reports: the tasks skip days on which no office works.
+    "daily-report-morning": {
+        "task": "reports.tasks.build_and_send_daily_report",
+        "schedule": crontab(minute=30, hour=10),
+        "args": ("morning",),
+        "options": {"expires": 3 * 3600},
+    },
+    "daily-report-end-of-day": {
+        "task": "reports.tasks.build_and_send_daily_report",
+        "schedule": crontab(minute=45, hour=17),
+        "args": ("end_of_day",),
+        "options": {"expires": 5 * 3600},
+    },
+    "monthly-report": {
+        "task": "reports.tasks.build_and_send_monthly_report",
+        "schedule": crontab(minute=0, hour=7, day_of_month=1),
+    },
     "purge-expired-evidence": {
         "task": "cameras.tasks.purge_expired_evidence",
         "schedule": crontab(minute=30, hour=2),
