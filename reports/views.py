@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from kelurahan_monitor import roles
 from reports import services
 from reports.models import Report
 
@@ -27,13 +28,18 @@ _BASE_TEMPLATES = ["base.html", "reports/_base_fallback.html"]
 
 
 def staff_required(view: View) -> View:
-    """Anonymous users go to the login page; signed-in non-staff users get 403."""
+    """Anonymous users go to the login page; users whose role may not export get 403.
+
+    Every export and download is written to the audit log.
+    """
 
     @wraps(view)
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_staff:
+        if not roles.can_export(request.user):
             raise PermissionDenied
+        if view.__name__ != "report_list":
+            roles.audit(request, "export", request.path)
         return view(request, *args, **kwargs)
 
     return wrapped

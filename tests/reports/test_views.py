@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client(client):
-    client.force_login(UserFactory(username="diskominfo", is_staff=True))
+def staff_client(client, role_users):
+    client.force_login(role_users["diskominfo"])
     return client
 
 
@@ -121,3 +121,20 @@ def test_stored_report_whose_file_is_gone_is_not_found(
     report = services.build_daily_report(day, "pagi")
     (reports_root / report.file_path).unlink()
     assert staff_client.get(f"/laporan/arsip/{report.pk}/").status_code == 404
+
+
+def test_every_export_is_written_to_the_audit_log(day_with_verdicts, staff_client):
+    from compliance.models import AuditLogEntry
+
+    staff_client.get("/laporan/harian/2026-11-24.xlsx")
+    entry = AuditLogEntry.objects.get()
+    assert (entry.action, entry.target, entry.user.username) == (
+        "export",
+        "/laporan/harian/2026-11-24.xlsx",
+        "diskominfo",
+    )
+
+
+def test_a_camat_may_not_export_the_whole_city(client, role_users):
+    client.force_login(role_users["camat"])
+    assert client.get("/laporan/harian/2026-11-24.csv").status_code == 403
