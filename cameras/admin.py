@@ -1,9 +1,10 @@
 from urllib.parse import urlsplit
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from cameras import services
 from cameras.models import Camera, Evidence, Observation
 
 
@@ -66,7 +67,27 @@ class CameraAdmin(admin.ModelAdmin):
     search_fields = ["name", "office__name", "office__code"]
     list_select_related = ["office"]
     autocomplete_fields = ["office"]
-    readonly_fields = ["reference_signature", "created_at"]
+    readonly_fields = ["has_reference_view", "created_at"]
+    exclude = ["reference_signature"]
+    actions = ["learn_reference_view"]
+
+    @admin.display(boolean=True, description=_("tampilan acuan"))
+    def has_reference_view(self, camera: Camera) -> bool:
+        return bool(camera.reference_signature)
+
+    @admin.action(description=_("Pelajari tampilan acuan (jalankan saat kantor kosong)"))
+    def learn_reference_view(self, request, queryset):
+        for camera in queryset:
+            try:
+                used = services.capture_reference_view(camera.pk)
+            except services.ReferenceRefused as exc:
+                self.message_user(request, f"{camera}: {exc}", level=messages.WARNING)
+            else:
+                self.message_user(
+                    request,
+                    _("%(camera)s: tampilan acuan dari %(n)s gambar.")
+                    % {"camera": camera, "n": used},
+                )
 
 
 @admin.register(Observation)

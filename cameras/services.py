@@ -29,7 +29,11 @@ from cameras import sources
 from cameras.checking import FrameReading, combine_burst
 from cameras.models import Camera, Evidence, Observation, ObservationStatus
 from cameras.vision import Detection, PeopleDetector, get_detector
-from cameras.vision.health import assess_frame_health, reject_static_false_people
+from cameras.vision.health import (
+    assess_frame_health,
+    build_reference,
+    reject_static_false_people,
+)
 from cameras.vision.privacy import render_evidence
 from cameras.vision.zones import count_people_in_zone
 from compliance.models import OpeningHours
@@ -336,6 +340,38 @@ def _store_evidence(observation: Observation, jpeg: bytes) -> None:
     evidence = Evidence(observation=observation, width=width, height=height)
     evidence.image.save(name, ContentFile(jpeg), save=False)
     evidence.save()
+
+
+class ReferenceRefused(ValueError):
+    """The reference view could not be learned (people in view, or the camera failed)."""
+
+
+def capture_reference_view(camera_id: int, frames: int = 5, interval_s: float = 1.0) -> int:
+    """Learn the camera's empty-scene reference from a burst taken now.
+
+    Run it when the office is closed. Frames with people or faults are dropped; at least
+    three empty frames are needed. The reference (a small grey median, never a raw frame)
+    detects a moved camera and drops static look-alikes such as posters. Returns the number of
+    frames used.
+    """
+    camera = Camera.objects.select_related("office__kecamatan__local_government").get(pk=camera_id)
+    try:
+        burst = sources.capture_burst(camera_address(camera), frames=frames, interval_s=interval_s)
+    except sources.CaptureError as exc:
+        raise ReferenceRefused(str(exc)) from exc
+    detector = get_detector(settings.PEOPLE_DETECTOR or None)
+    empty = [
+        frame
+        for frame in burst
+        if assess_frame_health(frame).status == "ok" and detector.detect(frame).count == 0
+    ]
+    if len(empty) < min(3, frames):
+        raise ReferenceRefused(
+            f"only {len(empty)} of {len(burst)} frames showed an empty, healthy scene"
+        )
+    camera.reference_signature = build_reference(empty)
+    camera.save(update_fields=["reference_signature"])
+    return len(empty)
 
 
 def purge_expired_evidence(now: datetime | None = None) -> int:

@@ -41,7 +41,7 @@ _POSE_LANDMARK_MODEL = "mediapipe/modules/pose_landmark/pose_landmark_full.tflit
 _FACE_MODEL = "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite"
 
 # Two outputs of a model, each flattened to floats (python can read FLOATS packets).
-_DETECTOR_GRAPH = """
+_TWO_OUTPUTS_GRAPH = """
 input_stream: "image"
 output_stream: "boxes"
 output_stream: "scores"
@@ -50,7 +50,7 @@ node {{
   input_stream: "IMAGE:image"
   output_stream: "TENSORS:input"
   options {{ [mediapipe.ImageToTensorCalculatorOptions.ext] {{
-    output_tensor_width: {size} output_tensor_height: {size} keep_aspect_ratio: false
+    output_tensor_width: {width} output_tensor_height: {height} keep_aspect_ratio: false
     output_tensor_float_range {{ min: {low} max: 1 }} border_mode: BORDER_ZERO }} }}
 }}
 node {{
@@ -73,6 +73,30 @@ node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:first"
   output_stream: "FLOATS:boxes" }}
 node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:second"
   output_stream: "FLOATS:scores" }}
+"""
+
+
+# The single output of a model (the selfie segmentation mask) flattened to floats.
+_ONE_OUTPUT_GRAPH = """
+input_stream: "image"
+output_stream: "first"
+node {{
+  calculator: "ImageToTensorCalculator"
+  input_stream: "IMAGE:image"
+  output_stream: "TENSORS:input"
+  options {{ [mediapipe.ImageToTensorCalculatorOptions.ext] {{
+    output_tensor_width: {width} output_tensor_height: {height} keep_aspect_ratio: false
+    output_tensor_float_range {{ min: {low} max: 1 }} border_mode: BORDER_ZERO }} }}
+}}
+node {{
+  calculator: "InferenceCalculatorCpu"
+  input_stream: "TENSORS:input"
+  output_stream: "TENSORS:output"
+  options {{ [mediapipe.InferenceCalculatorOptions.ext] {{
+    model_path: "{model}" delegate {{ xnnpack {{ num_threads: 1 }} }} }} }}
+}}
+node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:output"
+  output_stream: "FLOATS:first" }}
 """
 
 
@@ -201,18 +225,19 @@ class _SsdGraph:
 
 
 class _TfliteGraph:
-    """A wheel model whose two chosen outputs are returned as floats (the pose landmark verifier).
+    """A wheel model whose chosen outputs (one or two) are returned as flat float arrays.
 
-    Driven through CalculatorGraph directly (SolutionBase costs about 1 ms per call in Python).
-    Not thread-safe: the owning detector serialises calls.
+    Used for the pose landmark verifier (outputs 0 and 1) and the selfie segmentation mask
+    (its only output). Driven through CalculatorGraph directly (SolutionBase costs about 1 ms
+    per call in Python). Not thread-safe: the owning detector serialises calls.
     """
 
     def __init__(
         self,
         model: str,
-        size: int,
+        size: tuple[int, int],
         low: float,
-        outputs: tuple[int, int] = (0, 1),
+        outputs: tuple[int, ...] = (0, 1),
     ) -> None:
         # The option protos must be imported so the text graph's extensions parse.
         import mediapipe.calculators.core.split_vector_calculator_pb2
@@ -226,22 +251,28 @@ class _TfliteGraph:
         )
 
         resource_util.set_resource_dir(_mediapipe_root())
-        config = _DETECTOR_GRAPH.format(
-            size=size,
-            low=low,
-            model=model,
-            first=outputs[0],
-            first_end=outputs[0] + 1,
-            second=outputs[1],
-            second_end=outputs[1] + 1,
-        )
+        width, height = size
+        if len(outputs) == 1:
+            config = _ONE_OUTPUT_GRAPH.format(width=width, height=height, low=low, model=model)
+            self._streams: tuple[str, ...] = ("first",)
+        else:
+            config = _TWO_OUTPUTS_GRAPH.format(
+                width=width,
+                height=height,
+                low=low,
+                model=model,
+                first=outputs[0],
+                first_end=outputs[0] + 1,
+                second=outputs[1],
+                second_end=outputs[1] + 1,
+            )
+            self._streams = ("boxes", "scores")
         self.size = size
         self._create = packet_creator.create_image_frame
         self._srgb = image_frame.ImageFormat.SRGB
         self._get = packet_getter.get_float_list
         self._out: dict[str, Any] = {}
         self._graph = calculator_graph.CalculatorGraph(graph_config=config)
-        self._streams = ("boxes", "scores")
         for stream in self._streams:
             self._graph.observe_output_stream(stream, self._keep(stream))
         self._graph.start_run()
@@ -253,9 +284,10 @@ class _TfliteGraph:
 
         return callback
 
-    def run(self, square_rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def run(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(first output, second output) as float32 arrays; the same array twice for one."""
         self._out.clear()
-        packet = self._create(image_format=self._srgb, data=np.ascontiguousarray(square_rgb))
+        packet = self._create(image_format=self._srgb, data=np.ascontiguousarray(rgb))
         self._graph.add_packet_to_input_stream("image", packet.at(self._timestamp))
         self._timestamp += 1
         self._graph.wait_until_idle()
@@ -279,6 +311,12 @@ class _Candidates:
     points: list[np.ndarray] = field(default_factory=list)  # keypoints (K, 2)
     boxes: list[np.ndarray] = field(default_factory=list)  # (x1, y1, x2, y2)
     passes: list[int] = field(default_factory=list)
+
+    def extend(self, other: _Candidates) -> None:
+        self.scores.extend(other.scores)
+        self.points.extend(other.points)
+        self.boxes.extend(other.boxes)
+        self.passes.extend(other.passes)
 
 
 def _regions(width: int, height: int, layout: str) -> list[tuple[int, int, int, int]]:
@@ -304,7 +342,12 @@ def _regions(width: int, height: int, layout: str) -> list[tuple[int, int, int, 
 
 @dataclass(frozen=True)
 class FusionConfig:
-    """Thresholds and passes of one named pipeline (scores are detector probabilities)."""
+    """Thresholds and passes of one named pipeline (scores are detector probabilities).
+
+    The first layout of `pose_layouts` and of `face_layouts` is the cheap pass run on every
+    frame. With `adaptive`, the other layouts and the landmark verifier run only when the
+    cheap pass is in doubt (see `_in_doubt`); without it they always run.
+    """
 
     name: str
     pose_layouts: tuple[str, ...]
@@ -314,10 +357,14 @@ class FusionConfig:
     pose_min: float = 0.6  # accepted when verified (or directly when verify is off)
     verify: bool = True
     presence_min: float = 0.5  # pose landmark presence needed to confirm a candidate
+    head_visibility_min: float = 0.8  # mean visibility of nose, eyes and ears when verifying
     face_floor: float = 0.4  # faces at or above this are blurred in evidence
     face_accept: float = 0.8  # a face alone is a person
     face_min: float = 0.6  # ... or this score seen in at least face_min_passes passes
     face_min_passes: int = 2
+    adaptive: bool = False
+    pose_doubt: tuple[float, float] = (0.4, 0.9)  # cheap-pass pose scores that escalate
+    face_doubt: tuple[float, float] = (0.6, 0.8)  # cheap-pass face scores that escalate
     release: str = "1"
 
 
@@ -325,6 +372,8 @@ FUSION = FusionConfig(
     name="mp-fusion",
     pose_layouts=("full", "halves"),
     face_layouts=("full", "grid2x2"),
+    adaptive=True,
+    release="2",
 )
 FAST = FusionConfig(
     name="mp-fast",
@@ -336,7 +385,13 @@ FAST = FusionConfig(
     face_accept=0.6,
     face_min=0.6,
     face_min_passes=1,
+    release="2",
 )
+
+# Pose landmark model output 0: 39 landmarks x (x, y, z, visibility, presence), logits for the
+# last two. Nose, inner eyes and ears show whether a head is really there.
+_LANDMARK_VALUES = 5
+_HEAD_LANDMARKS = (0, 2, 5, 7, 8)
 
 
 class MediapipeDetector:
@@ -352,6 +407,7 @@ class MediapipeDetector:
         self._pose: _SsdGraph | None = None
         self._face: _SsdGraph | None = None
         self._landmarks: _TfliteGraph | None = None
+        self.escalations = 0  # frames that needed the extra passes (for benchmarks)
 
     @property
     def is_loaded(self) -> bool:
@@ -366,8 +422,8 @@ class MediapipeDetector:
         if self._face is None:
             self._face = _SsdGraph(_FACE_SSD, self.config.face_floor)
         if self.config.verify and self._landmarks is None:
-            # Outputs 0 (landmarks) and 1 (pose presence); only the presence is used.
-            self._landmarks = _TfliteGraph(_POSE_LANDMARK_MODEL, 256, 0.0, outputs=(0, 1))
+            # Outputs 0 (landmarks) and 1 (pose presence).
+            self._landmarks = _TfliteGraph(_POSE_LANDMARK_MODEL, (256, 256), 0.0, outputs=(0, 1))
 
     def detect(self, frame_bgr: np.ndarray) -> Detection:
         """Count people in a BGR uint8 frame; boxes are in the input frame's pixels."""
@@ -386,15 +442,35 @@ class MediapipeDetector:
         )
 
     def _detect_work(self, rgb: np.ndarray) -> tuple[list[PersonBox], list[Box]]:
+        config = self.config
+        cheap_pose, extra_pose = config.pose_layouts[:1], config.pose_layouts[1:]
+        cheap_face, extra_face = config.face_layouts[:1], config.face_layouts[1:]
+        pose = self._run_passes(rgb, self._pose, cheap_pose)
+        faces = self._run_passes(rgb, self._face, cheap_face)
+        escalate = bool(extra_pose or extra_face) and (
+            not config.adaptive or _in_doubt(pose, faces, config, *rgb.shape[1::-1])
+        )
+        if not escalate:
+            # Confident cheap pass: scores are either clearly in or clearly out, so the
+            # verifier would not change the answer.
+            return self._fuse(rgb, pose, faces, verify=False)
+        self.escalations += 1
+        pose.extend(self._run_passes(rgb, self._pose, extra_pose, first_pass=len(cheap_pose)))
+        faces.extend(self._run_passes(rgb, self._face, extra_face, first_pass=len(cheap_face)))
+        return self._fuse(rgb, pose, faces, verify=config.verify)
+
+    def _fuse(
+        self, rgb: np.ndarray, pose: _Candidates, faces: _Candidates, *, verify: bool
+    ) -> tuple[list[PersonBox], list[Box]]:
         height, width = rgb.shape[:2]
         config = self.config
-        pose = self._run_passes(rgb, self._pose, config.pose_layouts)
-        faces = self._run_passes(rgb, self._face, config.face_layouts)
         people: list[PersonBox] = []
         heads: list[np.ndarray] = []
         for score, points, _support in _merge_pose(pose):
+            if not _plausible(points, width, height):
+                continue
             accepted = score >= config.pose_accept or (
-                score >= config.pose_min and (not config.verify or self._verified(rgb, points))
+                score >= config.pose_min and (not verify or self._verified(rgb, points))
             )
             if not accepted:
                 continue
@@ -417,13 +493,17 @@ class MediapipeDetector:
         return people, face_boxes
 
     def _run_passes(
-        self, rgb: np.ndarray, model: _SsdGraph | None, layouts: tuple[str, ...]
+        self,
+        rgb: np.ndarray,
+        model: _SsdGraph | None,
+        layouts: tuple[str, ...],
+        first_pass: int = 0,
     ) -> _Candidates:
         """Run `model` on every crop of the layouts; candidates in working-frame pixels."""
         assert model is not None  # noqa: S101 - load() ran
         height, width = rgb.shape[:2]
         found = _Candidates()
-        pass_id = 0
+        pass_id = first_pass
         for layout in layouts:
             for x1, y1, x2, y2 in _regions(width, height, layout):
                 square, scale, pad_x, pad_y = letterbox(rgb[y1:y2, x1:x2], model.size)
@@ -441,11 +521,52 @@ class MediapipeDetector:
         return found
 
     def _verified(self, rgb: np.ndarray, points: np.ndarray) -> bool:
-        """Pose-presence check on the upright body crop around the candidate."""
+        """Pose presence and a visible head on the upright body crop around the candidate.
+
+        The head check rejects a bare arm or hand reaching into the view, which the pose
+        models readily complete into a whole (invisible) body.
+        """
         assert self._landmarks is not None  # noqa: S101 - load() ran with verify on
         crop = _upright_body_crop(rgb, points, 256)
-        _landmarks, presence = self._landmarks.run(crop)
-        return bool(presence.size and float(presence[0]) >= self.config.presence_min)
+        landmarks, presence = self._landmarks.run(crop)
+        if not presence.size or float(presence[0]) < self.config.presence_min:
+            return False
+        return _head_visibility(landmarks) >= self.config.head_visibility_min
+
+
+def _in_doubt(
+    pose: _Candidates, faces: _Candidates, config: FusionConfig, width: int, height: int
+) -> bool:
+    """True when a cheap-pass score sits between clearly-not and clearly-a-person."""
+    low, high = config.pose_doubt
+    for score, points, _support in _merge_pose(pose):
+        if low <= score < high and _plausible(points, width, height):
+            return True
+    low, high = config.face_doubt
+    return any(low <= score < high for score, _box, _support in _merge_faces(faces))
+
+
+def _plausible(points: np.ndarray, width: int, height: int) -> bool:
+    """False for body shapes that are an arm reaching into view rather than a person.
+
+    People in offices stand, sit or lie: shoulders clearly below the hips (upside down) are an
+    arm from above. A head outside the frame leaves no head or torso to see, only a limb.
+    """
+    torso = points[2] - points[0]
+    if float(torso[1]) > 0.5 * float(np.linalg.norm(torso)):
+        return False
+    head = _head_box(points)
+    centre_x, centre_y = (head[0] + head[2]) / 2, (head[1] + head[3]) / 2
+    return bool(0 <= centre_x <= width and 0 <= centre_y <= height)
+
+
+def _head_visibility(landmarks: np.ndarray) -> float:
+    """Mean visibility (0..1) of nose, eyes and ears in the pose landmark output."""
+    values = landmarks.reshape(-1, _LANDMARK_VALUES)
+    if values.shape[0] <= max(_HEAD_LANDMARKS):
+        return 0.0
+    logits = values[list(_HEAD_LANDMARKS), 3].astype(np.float64)
+    return float(np.mean(1.0 / (1.0 + np.exp(-logits))))
 
 
 def _merge_pose(found: _Candidates) -> list[tuple[float, np.ndarray, int]]:

@@ -1,4 +1,4 @@
-"""Evidence images: downscale, irreversibly blur faces and heads, then encode.
+"""Evidence images: downscale, irreversibly pixelate faces and heads, then encode.
 
 The raw frame never leaves memory: callers store only the JPEG returned here. No face
 embedding or identity of any kind is computed.
@@ -15,6 +15,7 @@ from cameras.vision.detector import Box, Detection, PersonBox
 
 HEAD_SHARE = 0.3  # top share of a person box blurred when the back-end gives no head box
 HEAD_MARGIN = 0.35  # head and face boxes grow by this share on every side before blurring
+_BLOCKS = 6  # at most this many pixelation blocks across a region, in each direction
 
 
 def _grow(x1: float, y1: float, x2: float, y2: float, margin: float) -> tuple[float, ...]:
@@ -48,7 +49,11 @@ def _person_regions(person: PersonBox, full_body: bool) -> list[tuple[float, ...
 
 
 def _pixelate_blur(image: np.ndarray, region: tuple[float, ...]) -> None:
-    """Destroy detail in place: pixelate to ~6 blocks across, then a strong Gaussian blur."""
+    """Destroy detail in place: pixelate to at most 6 blocks across, then smooth the blocks.
+
+    Only the region's pixels are touched. What survives is at most 6x6 block means, so no
+    face can be recovered; the box filter (constant cost in its size) only hides the grid.
+    """
     height, width = image.shape[:2]
     x1 = int(np.clip(np.floor(region[0]), 0, width))
     y1 = int(np.clip(np.floor(region[1]), 0, height))
@@ -57,12 +62,12 @@ def _pixelate_blur(image: np.ndarray, region: tuple[float, ...]) -> None:
     if x2 - x1 < 2 or y2 - y1 < 2:
         return
     patch = image[y1:y2, x1:x2]
-    blocks_x = max(1, min(6, (x2 - x1) // 4))
-    blocks_y = max(1, min(6, (y2 - y1) // 4))
+    blocks_x = max(1, min(_BLOCKS, (x2 - x1) // 4))
+    blocks_y = max(1, min(_BLOCKS, (y2 - y1) // 4))
     tiny = cv2.resize(patch, (blocks_x, blocks_y), interpolation=cv2.INTER_AREA)
     coarse = cv2.resize(tiny, (x2 - x1, y2 - y1), interpolation=cv2.INTER_NEAREST)
-    sigma = max(2.0, 0.15 * max(x2 - x1, y2 - y1))
-    image[y1:y2, x1:x2] = cv2.GaussianBlur(coarse, (0, 0), sigma)
+    kernel = (max(1, (x2 - x1) // (2 * blocks_x)) | 1, max(1, (y2 - y1) // (2 * blocks_y)) | 1)
+    image[y1:y2, x1:x2] = cv2.blur(coarse, kernel, borderType=cv2.BORDER_REPLICATE)
 
 
 def blur_regions(frame: np.ndarray, regions: Iterable[tuple[float, ...]]) -> np.ndarray:
@@ -73,12 +78,14 @@ def blur_regions(frame: np.ndarray, regions: Iterable[tuple[float, ...]]) -> np.
     return image
 
 
-def _downscale(image: np.ndarray, max_width: int) -> np.ndarray:
+def _downscale(image: np.ndarray, max_width: int) -> tuple[np.ndarray, float]:
+    """(image no wider than max_width, scale applied); a new array whenever it shrinks."""
     height, width = image.shape[:2]
     if width <= max_width:
-        return image
+        return image, 1.0
     new_h = max(1, round(height * max_width / width))
-    return cv2.resize(image, (max_width, new_h), interpolation=cv2.INTER_AREA)
+    small = cv2.resize(image, (max_width, new_h), interpolation=cv2.INTER_AREA)
+    return small, max_width / width
 
 
 def blurred_copy(frame: np.ndarray, detection: Detection, *, full_body: bool = False) -> np.ndarray:
@@ -94,14 +101,22 @@ def render_evidence(
     quality: int = 80,
     full_body: bool = False,
 ) -> bytes:
-    """JPEG bytes of the evidence picture: blurred at full resolution, then downscaled.
+    """JPEG bytes of the evidence picture: downscaled to `max_width`, regions destroyed, encoded.
 
-    Blurring happens before downscaling and encoding so no readable face exists at any step.
+    The frame is downscaled first (a private in-memory copy, never stored or returned) and
+    the privacy regions, scaled to it, are pixelated there: it costs a few ms instead of
+    blurring full-resolution regions, and the only image ever encoded is the blurred one.
     `detection` boxes are in `frame` pixels; None means nothing detected (still downscaled).
-    `full_body=True` hides whole people (public cameras).
+    `full_body=True` hides whole people (public cameras). `frame` is never modified.
     """
-    image = frame if detection is None else blurred_copy(frame, detection, full_body=full_body)
-    image = _downscale(image, max_width)
+    image, scale = _downscale(frame, max_width)
+    if detection is not None:
+        regions = privacy_regions(detection, full_body=full_body)
+        if regions:
+            if image is frame:
+                image = frame.copy()
+            for region in regions:
+                _pixelate_blur(image, tuple(value * scale for value in region))
     ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
     if not ok:
         raise ValueError("could not encode evidence JPEG")

@@ -149,3 +149,34 @@ def test_purge_removes_old_evidence_but_keeps_the_numbers(kendari, empty_camera,
     assert not path.exists()
     observation.refresh_from_db()
     assert observation.people_in_zone == 0
+
+
+def test_reference_view_is_learned_from_an_empty_scene_only(kendari, empty_camera, staffed_camera):
+    observation = make_observation(kendari, empty_camera.url(OPEN_PATH))
+    camera = observation.camera
+    camera.burst_frames = 3
+    assert services.capture_reference_view(camera.pk, frames=3, interval_s=0) == 3
+    camera.refresh_from_db()
+    assert camera.reference_signature
+    staffed = CameraFactory(
+        office=camera.office,
+        name="Loket",
+        source_url=staffed_camera.url(HIKVISION_PATH),
+        username="admin",
+        password=staffed_camera.password,
+    )
+    with pytest.raises(services.ReferenceRefused, match="empty"):
+        services.capture_reference_view(staffed.pk, frames=3, interval_s=0)
+
+
+def test_a_camera_pointing_elsewhere_is_reported_as_moved(kendari, empty_camera, staffed_camera):
+    observation = make_observation(kendari, empty_camera.url(OPEN_PATH))
+    services.capture_reference_view(observation.camera_id, frames=3, interval_s=0)
+    camera = observation.camera
+    camera.refresh_from_db()
+    camera.source_url = staffed_camera.url(OPEN_PATH)
+    camera.save()
+    services.run_camera_check(observation.pk, "task-1", SLOT)
+    observation.refresh_from_db()
+    assert observation.status == ObservationStatus.MOVED
+    assert observation.people_in_zone is None
