@@ -5,6 +5,7 @@ number of queries (never one per office), calls them, and writes the answers by 
 """
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -248,6 +249,29 @@ def plan_due_checks(
 # --- Verdicts -------------------------------------------------------------------------------------
 
 
+# A worker refreshes an office's verdict after every check; its calendar rarely changes within
+# a minute, so each process keeps it that long (staff edits show within a minute).
+_OFFICE_DAY_TTL_S = 60.0
+_office_days: dict[tuple[int, date], tuple[float, domain.OfficeDay]] = {}
+
+
+def _cached_office_day(office: Office, day: date) -> domain.OfficeDay:
+    key = (office.pk, day)
+    cached = _office_days.get(key)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    office_day = load_calendars([office], day, day).office_day(office, day)
+    if len(_office_days) > 10_000:
+        _office_days.clear()
+    _office_days[key] = (time.monotonic() + _OFFICE_DAY_TTL_S, office_day)
+    return office_day
+
+
+def forget_cached_calendars() -> None:
+    """Drop the per-process calendar cache (after an edit that must show at once)."""
+    _office_days.clear()
+
+
 def check_results(observations: Iterable[Observation]) -> list[domain.CheckResult]:
     """Observations as the domain sees them; unsettled ones (pending, running) are left out."""
     results = []
@@ -279,7 +303,7 @@ def refresh_daily_verdict(
     office = Office.objects.select_related("kecamatan__local_government").get(pk=office_id)
     zone = zone_of(office)
     policy = check_policy_for(office)
-    office_day = load_calendars([office], day, day).office_day(office, day)
+    office_day = _cached_office_day(office, day)
     observations = Observation.objects.filter(camera__office=office, office_date=day)
     checks = check_results(observations)
     verdict = domain.decide_verdict(office_day, checks, policy, now, zone=zone)
@@ -349,6 +373,7 @@ def recompute_verdicts(
     Days not finished at `now` get a provisional verdict. Same observations, same answers.
     """
     now = now or timezone.now()
+    forget_cached_calendars()
     offices = Office.objects.filter(active=True).select_related("kecamatan__local_government")
     if office_codes:
         offices = offices.filter(code__in=office_codes)

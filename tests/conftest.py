@@ -69,3 +69,13 @@ def role_users(kendari, make_role_user):
 def fast_password_hashing(settings):
     """Tests make many users; PBKDF2's deliberate slowness buys nothing here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar_cache():
+    """Each test builds its own calendar rows; never reuse another test's cached office day."""
+    from compliance.services import forget_cached_calendars
+
+    forget_cached_calendars()
+    yield
+    forget_cached_calendars()
