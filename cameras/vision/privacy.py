@@ -84,7 +84,13 @@ def _downscale(image: np.ndarray, max_width: int) -> tuple[np.ndarray, float]:
     if width <= max_width:
         return image, 1.0
     new_h = max(1, round(height * max_width / width))
-    small = cv2.resize(image, (max_width, new_h), interpolation=cv2.INTER_AREA)
+    # INTER_AREA is fast only at exact 2x steps: halve while possible, finish bilinearly.
+    small = image
+    while small.shape[1] // 2 >= max_width:
+        small = cv2.resize(
+            small, (small.shape[1] // 2, small.shape[0] // 2), interpolation=cv2.INTER_AREA
+        )
+    small = cv2.resize(small, (max_width, new_h), interpolation=cv2.INTER_LINEAR)
     return small, max_width / width
 
 

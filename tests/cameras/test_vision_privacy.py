@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import statistics
+import time
 from pathlib import Path
 
 import cv2
@@ -109,3 +111,36 @@ def test_annotation_is_drawn_on_the_blurred_copy():
     face = max(detection.faces, key=lambda f: f.score)
     inner = (face.x + 3, face.y + 3, max(2, face.w - 6), max(2, face.h - 6))
     assert detail(drawn, inner) < 0.1 * detail(frame, inner) + 1.0
+
+
+def test_evidence_of_a_full_hd_frame_with_large_regions_takes_a_few_ms():
+    # Whole-body blurring of four large people used to blur megapixels at full resolution.
+    frame = cv2.resize(read("mpii_seated_pair.jpg"), (1920, 1080))
+    people = tuple(PersonBox(60 + 460 * i, 40, 420, 1000, 0.9, "pose") for i in range(4))
+    detection = Detection(people=people, faces=(Box(200, 100, 300, 300, 0.9),))
+    render_evidence(frame, detection, full_body=True)
+    cpu_ms = []
+    for _ in range(5):
+        started = time.process_time()
+        evidence = decode(render_evidence(frame, detection, full_body=True))
+        cpu_ms.append((time.process_time() - started) * 1000.0)
+    assert statistics.median(cpu_ms) < 20.0, cpu_ms
+    factor = evidence.shape[1] / frame.shape[1]
+    plain = cv2.resize(frame, (evidence.shape[1], evidence.shape[0]), interpolation=cv2.INTER_AREA)
+    for person in people:
+        body = scaled(Box(person.x, person.y, person.w, person.h), factor)
+        assert detail(evidence, body) < 0.1 * detail(plain, body) + 1.0
+
+
+@pytest.mark.parametrize("max_width", [320, 640])
+def test_only_block_averages_survive_inside_a_region(max_width):
+    frame = cv2.resize(read("mps_business_person.jpg"), (1280, 720))
+    face = Box(500, 150, 240, 240, 0.95)
+    detection = Detection(people=(), faces=(face,))
+    evidence = decode(render_evidence(frame, detection, max_width=max_width, quality=100))
+    factor = evidence.shape[1] / frame.shape[1]
+    x, y, w, h = scaled(face, factor)
+    patch = cv2.cvtColor(evidence[y : y + h, x : x + w], cv2.COLOR_BGR2GRAY).astype(np.float32)
+    # Squeezed to 6x6 and back, the patch barely changes: it holds no finer detail than that.
+    coarse = cv2.resize(cv2.resize(patch, (6, 6), interpolation=cv2.INTER_AREA), (w, h))
+    assert float(np.abs(patch - coarse).mean()) < 6.0
