@@ -4,13 +4,26 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from kelurahan_monitor import views
+from kelurahan_monitor.auth_views import ThrottledLoginView
 
 urlpatterns = [
     path("healthz", views.liveness, name="liveness"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include("kelurahan_monitor.api.urls")),
+    # Open311 GeoReport v2: machine clients, no language prefix.
+    path("open311/v2/", include("complaints.open311_urls")),
 ]
 urlpatterns += i18n_patterns(
+    # One throttled login for the whole site, the admin included.
+    path(
+        "admin/login/",
+        RedirectView.as_view(url="/accounts/login/?next=/admin/", permanent=False),
+    ),
     path("admin/", admin.site.urls),
+    path("laporan/", include("reports.urls")),
+    path("pengaduan/", include("complaints.urls")),
+    path("", include("compliance.urls")),
     prefix_default_language=False,
 )

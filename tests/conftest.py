@@ -42,7 +42,7 @@ def make_role_user(db):
     def make(role: str | None, government=None, kecamatan=None, **fields):
         user = UserFactory(**fields)
         if role is not None:
-            user.groups.add(Group.objects.get(name=role))
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
         if government is not None:
             StaffProfile.objects.create(user=user, local_government=government, kecamatan=kecamatan)
         return user
@@ -79,3 +79,13 @@ def fresh_calendar_cache():
     forget_cached_calendars()
     yield
     forget_cached_calendars()
+
+
+@pytest.fixture(autouse=True)
+def indonesian_by_default():
+    """LocaleMiddleware leaves the last request's language active in the thread: reset it."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.activate("id")

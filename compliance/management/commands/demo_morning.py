@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from compliance import replay
 from compliance.demo import build_demo_scenario
-from compliance.models import Office
+from compliance.models import DailyVerdict, Office
 from compliance.services import load_calendars
 
 MORNING_END = time(10, 30)
@@ -23,8 +23,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--out", type=Path, default=Path(settings.VAR_DIR) / "demo")
+        parser.add_argument("--force", action="store_true", help="replay again even if done")
 
-    def handle(self, *args: object, out: Path, **options: object) -> None:
+    def handle(self, *args: object, out: Path, force: bool, **options: object) -> None:
         offices = list(
             Office.objects.filter(active=True)
             .select_related("kecamatan__local_government")
@@ -40,6 +41,13 @@ class Command(BaseCommand):
         calendars = load_calendars(offices[:1], day - timedelta(days=14), day)
         while not calendars.office_day(offices[0], day).is_working:
             day, until = day - timedelta(days=1), MORNING_END
+        replayed = DailyVerdict.objects.filter(
+            date=day, office__cameras__name=replay.REPLAY_CAMERA_NAME
+        ).count()
+        if replayed >= len(offices) and not force:
+            self.stdout.write(f"The demo morning of {day:%Y-%m-%d} is already there (--force).")
+            return
+        self.stdout.write(f"Replaying the morning of {day:%Y-%m-%d} for {len(offices)} offices…")
         scenario_path = build_demo_scenario([office.code for office in offices], out)
         started = datetime.now(tz=timezone.get_current_timezone())
         verdicts = replay.replay_day(day, replay.load_scenario(scenario_path), until)

@@ -1,0 +1,123 @@
+"""Headless Debian Chromium driven by Playwright (no browser download), with console capture."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.compliance.conftest import (  # noqa: F401 (fixtures re-exported for this package)
+    DashboardData,
+    build_dashboard_data,
+    evidence_storage,
+)
+
+CHROMIUM = os.environ.get("KM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 900}}
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def dashboard_data(kendari, evidence_storage) -> DashboardData:  # noqa: F811
+    """Ninety days of history, so the trend chart in the screenshots is full."""
+    return build_dashboard_data(history_days=90)
+
+
+@pytest.fixture
+def staff_user(kendari):
+    """Diskominfo of Kota Kendari. Transactional tests flush the role groups that a data
+    migration created, so the group is made again here when it is missing."""
+    from django.contrib.auth.models import Group
+
+    from compliance.models import StaffProfile
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="diskominfo")
+    user.groups.add(Group.objects.get_or_create(name="Diskominfo")[0])
+    StaffProfile.objects.create(user=user, local_government=kendari)
+    return user
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+class ConsoleLog:
+    """Console errors and failed page errors seen by one page."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def attach(self, page) -> None:
+        page.on(
+            "console",
+            lambda message: (
+                self.errors.append(f"console: {message.text}") if message.type == "error" else None
+            ),
+        )
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+
+
+@pytest.fixture(params=sorted(VIEWPORTS))
+def viewport_name(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def browser_page(chromium, viewport_name):
+    context = chromium.new_context(
+        viewport=VIEWPORTS[viewport_name],
+        locale="id-ID",
+        timezone_id="Asia/Makassar",
+        accept_downloads=True,
+        is_mobile=viewport_name == "phone",
+        has_touch=viewport_name == "phone",
+        device_scale_factor=2 if viewport_name == "phone" else 1,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log = ConsoleLog()
+    log.attach(page)
+    page.console_log = log
+    yield page
+    context.close()
+
+
+def save_screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def log_in(page, live_server_url: str, username: str, screenshot: str = "") -> None:
+    page.goto(f"{live_server_url}/accounts/login/?next=/")
+    if screenshot:
+        save_screenshot(page, screenshot)
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{live_server_url}/")
