@@ -69,6 +69,16 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.build_and_send_monthly_report",
         "schedule": crontab(minute=0, hour=7, day_of_month=1),
     },
+    # Complaints: check again once the ±15 min camera window has passed; close unanswered ones.
+    "recheck-recent-complaints": {
+        "task": "complaints.tasks.recheck_recent_complaints",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
+    },
+    "close-unanswered-complaints": {
+        "task": "complaints.tasks.close_unanswered_complaints",
+        "schedule": crontab(minute=20, hour=0),
+    },
     "purge-expired-evidence": {
         "task": "cameras.tasks.purge_expired_evidence",
         "schedule": crontab(minute=30, hour=2),

@@ -51,7 +51,7 @@ def test_staff_override_wins_and_is_explained(day_with_verdicts):
 
 def test_daily_report_takes_a_fixed_number_of_queries(day_with_verdicts, django_assert_num_queries):
     day, _offices = day_with_verdicts
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         selectors.daily_report(day, "")
 
 
@@ -77,7 +77,7 @@ def test_monthly_rows_merge_each_offices_verdicts_into_its_days(
         override_status="on_time",
         override_reason="Jam dinding kamera salah",
     )
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         report = selectors.monthly_report(2026, 11)
         rows = list(report.rows)
     assert len(rows) == 65
@@ -100,3 +100,26 @@ def test_inactive_office_with_verdicts_stays_in_that_months_report(day_with_verd
     assert offices[0].code in codes
     codes_december = [row.office_code for row in selectors.monthly_report(2026, 12).rows]
     assert offices[0].code not in codes_december
+
+
+def test_complaints_of_the_day_are_counted_per_office(day_with_verdicts):
+    from datetime import date
+
+    from complaints.models import Complaint
+    from compliance.models import Office
+    from reports.selectors import complaint_counts
+
+    office = Office.objects.get(code="74.71.01.1005")
+    day = date(2026, 11, 24)
+    for kind in ("closed", "no_staff"):
+        Complaint.objects.create(
+            office=office,
+            visited_at=datetime(2026, 11, 24, 0, 30, tzinfo=UTC),
+            kind=kind,
+            description="Kantor masih tutup jam 08.30",
+            received_on=day,
+            tracking_code=f"TEST{kind[:4].upper()}",
+            forward_due=day,
+            answer_due=day,
+        )
+    assert complaint_counts(day, day) == {(office.pk, day): 2}

@@ -1,0 +1,355 @@
+"""Read queries for complaint pages, the dashboard and exports (fixed number of queries)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+
+from cameras.models import Evidence
+from complaints import domain
+from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
+from compliance.domain import ranking
+from compliance.models import DailyVerdict, Office, VerdictStatus
+from kelurahan_monitor import roles
+
+User = AbstractBaseUser | AnonymousUser
+
+TRANSPARENCY_DAYS = 30
+_NOT_FORWARDED = (ComplaintStatus.RECEIVED, ComplaintStatus.VERIFIED)
+_NOT_ANSWERED = (*_NOT_FORWARDED, ComplaintStatus.FORWARDED)
+
+
+# --- Who sees what ------------------------------------------------------------------------------
+
+
+def can_triage(user: User) -> bool:
+    """Every role may read the complaints of its offices (the mayor's office and auditors too)."""
+    return roles.is_staff_reader(user)
+
+
+def can_act(user: User) -> bool:
+    """Diskominfo and camat assign, answer, forward and close; others only read."""
+    return roles.can_answer_complaints(user)
+
+
+def complaints_for_user(user: User) -> QuerySet[Complaint]:
+    """The complaints `user` may see: their government's, a camat's only their kecamatan's."""
+    if not can_triage(user):
+        return Complaint.objects.none()
+    return Complaint.objects.filter(roles.office_scope(user, "office__"))
+
+
+# --- For the dashboard and exports ------------------------------------------------------------
+
+
+def count_complaints_by_office(date_from: date, date_to: date) -> dict[int, int]:
+    """Complaints received per office id over [date_from, date_to] (local receipt dates)."""
+    rows = (
+        Complaint.objects.filter(received_on__range=(date_from, date_to))
+        .values("office_id")
+        .annotate(total=Count("id"))
+        .order_by()
+    )
+    return {row["office_id"]: row["total"] for row in rows}
+
+
+def overdue_filter(today: date) -> Q:
+    return Q(status__in=_NOT_FORWARDED, forward_due__lt=today) | Q(
+        status__in=_NOT_ANSWERED, answer_due__lt=today
+    )
+
+
+def overdue_complaints(today: date | None = None) -> QuerySet[Complaint]:
+    """Open complaints past their forward (3) or answer (5 working days) deadline, oldest first.
+
+    `today` defaults to the local date. Rows come with office and kecamatan selected.
+    """
+    today = today or timezone.localdate()
+    return (
+        Complaint.objects.filter(overdue_filter(today))
+        .select_related("office__kecamatan")
+        .order_by("answer_due", "created_at")
+    )
+
+
+# --- Staff list ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    complaint: Complaint
+    flags: frozenset[domain.OverdueFlag]
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.flags)
+
+
+def staff_list(
+    user: User,
+    today: date,
+    status: str = "",
+    kecamatan_id: int | None = None,
+    verification: str = "",
+    overdue_only: bool = False,
+    limit: int = 200,
+) -> list[StaffRow]:
+    complaints = complaints_for_user(user).select_related("office__kecamatan", "assigned_to")
+    if status:
+        complaints = complaints.filter(status=status)
+    if kecamatan_id:
+        complaints = complaints.filter(office__kecamatan_id=kecamatan_id)
+    if verification:
+        complaints = complaints.filter(verification=verification)
+    if overdue_only:
+        complaints = complaints.filter(overdue_filter(today))
+    return [
+        StaffRow(
+            complaint,
+            domain.overdue_flags(
+                complaint.status, today, complaint.forward_due, complaint.answer_due
+            ),
+        )
+        for complaint in complaints.order_by("-created_at")[:limit]
+    ]
+
+
+def complaint_for_user(user: User, tracking_code: str) -> Complaint | None:
+    return (
+        complaints_for_user(user)
+        .select_related("office__kecamatan__local_government", "assigned_to")
+        .filter(tracking_code=tracking_code)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class StaffDetail:
+    complaint: Complaint
+    flags: frozenset[domain.OverdueFlag]
+    evidence_ids: tuple[int, ...]  # observations used that have a blurred evidence image
+    verdict: DailyVerdict | None
+    visit_day: date
+    events: tuple[ComplaintEvent, ...]
+
+
+def staff_detail(complaint: Complaint, today: date) -> StaffDetail:
+    from compliance.services import zone_of
+
+    visit_day = complaint.visited_at.astimezone(zone_of(complaint.office)).date()
+    evidence_ids = tuple(
+        Evidence.objects.filter(observation_id__in=complaint.evidence_observation_ids).values_list(
+            "observation_id", flat=True
+        )
+    )
+    verdict = DailyVerdict.objects.filter(office=complaint.office, date=visit_day).first()
+    return StaffDetail(
+        complaint=complaint,
+        flags=domain.overdue_flags(
+            complaint.status, today, complaint.forward_due, complaint.answer_due
+        ),
+        evidence_ids=tuple(sorted(evidence_ids)),
+        verdict=verdict,
+        visit_day=visit_day,
+        events=tuple(complaint.events.select_related("actor")),
+    )
+
+
+def assignable_users(user: User) -> QuerySet:
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(groups__name__in=[roles.Role.DISKOMINFO, roles.Role.CAMAT])
+        .distinct()
+        .order_by("username")
+    )
+
+
+# --- Public pages -------------------------------------------------------------------------------
+
+PUBLIC_EVENT_ACTIONS = (
+    ComplaintEvent.Action.CREATED,
+    ComplaintEvent.Action.STATUS,
+    ComplaintEvent.Action.FORWARDED,
+    ComplaintEvent.Action.ANSWERED,
+    ComplaintEvent.Action.CITIZEN_REPLY,
+    ComplaintEvent.Action.AUTO_CLOSED,
+)
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    at: object
+    status: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the status page may show: no contact, no IP, no staff names, no photo."""
+
+    tracking_code: str
+    office_name: str
+    kecamatan_name: str
+    kind_label: str
+    visited_at: object
+    received_on: date
+    description: str
+    status: str
+    status_label: str
+    answer: str
+    answered_at: object
+    events: tuple[PublicEvent, ...]
+    can_reply: bool
+    next_step: str  # "forward", "answer", "close" or "" (what the office owes, and by when)
+    next_due: date | None
+
+
+def public_status(tracking_code: str) -> PublicStatus | None:
+    complaint = (
+        Complaint.objects.select_related("office__kecamatan")
+        .filter(tracking_code=tracking_code)
+        .first()
+    )
+    if complaint is None:
+        return None
+    events = tuple(
+        PublicEvent(
+            at=event.created_at,
+            status=event.to_status,
+            status_label=str(ComplaintStatus(event.to_status).label),
+        )
+        for event in complaint.events.filter(action__in=PUBLIC_EVENT_ACTIONS).exclude(to_status="")
+    )
+    next_step, next_due = {
+        ComplaintStatus.RECEIVED: ("forward", complaint.forward_due),
+        ComplaintStatus.VERIFIED: ("forward", complaint.forward_due),
+        ComplaintStatus.FORWARDED: ("answer", complaint.answer_due),
+        ComplaintStatus.ANSWERED: ("close", complaint.close_due),
+    }.get(complaint.status, ("", None))
+    return PublicStatus(
+        tracking_code=complaint.tracking_code,
+        office_name=complaint.office.name,
+        kecamatan_name=complaint.office.kecamatan.name,
+        kind_label=str(complaint.get_kind_display()),
+        visited_at=complaint.visited_at,
+        received_on=complaint.received_on,
+        description=complaint.description,
+        status=complaint.status,
+        status_label=str(complaint.get_status_display()),
+        answer=complaint.answer,
+        answered_at=complaint.answered_at,
+        events=events,
+        can_reply=complaint.status == ComplaintStatus.ANSWERED,
+        next_step=next_step,
+        next_due=next_due,
+    )
+
+
+def offices_for_form() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Active offices grouped by kecamatan name: [(kecamatan, [(code, kelurahan), ...])]."""
+    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for code, name, kecamatan in (
+        Office.objects.filter(active=True)
+        .order_by("kecamatan__name", "name")
+        .values_list("code", "name", "kecamatan__name")
+    ):
+        grouped[kecamatan].append((code, name))
+    return list(grouped.items())
+
+
+@dataclass(frozen=True)
+class TransparencyRow:
+    name: str
+    group: str
+    percent: int | None
+    judged_days: int
+    complaints: int
+
+
+@dataclass(frozen=True)
+class Transparency:
+    first: date
+    last: date
+    kecamatan: tuple[TransparencyRow, ...]
+    offices: tuple[TransparencyRow, ...]
+    total_complaints: int
+
+
+def _effective_status() -> Coalesce:
+    return Coalesce(NullIf(F("override_status"), Value("")), F("status"), output_field=CharField())
+
+
+def transparency(last: date, days: int = TRANSPARENCY_DAYS) -> Transparency:
+    """On-time rate and complaint count per kelurahan and kecamatan over `days` days ending on
+    `last`. Public: names and numbers only. Three queries."""
+    first = last - timedelta(days=days - 1)
+    counts_by_status = {
+        status.value: Count("id", filter=Q(effective=status.value)) for status in VerdictStatus
+    }
+    verdict_rows = {
+        row["office_id"]: row
+        for row in DailyVerdict.objects.filter(date__range=(first, last), office__active=True)
+        .annotate(effective=_effective_status())
+        .values("office_id")
+        .annotate(**counts_by_status)
+        .order_by()
+    }
+    complaint_counts = count_complaints_by_office(first, last)
+    office_rows: list[ranking.RateRow] = []
+    complaints_by_name: dict[str, int] = {}
+    kecamatan_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    kecamatan_complaints: dict[str, int] = defaultdict(int)
+    for office in Office.objects.filter(active=True).values(
+        "id", "code", "name", "kecamatan__name"
+    ):
+        row = verdict_rows.get(office["id"], {})
+        office_rows.append(
+            ranking.RateRow(
+                key=office["code"],
+                name=office["name"],
+                group=office["kecamatan__name"],
+                counts=ranking.StatusCounts.from_mapping(row),
+            )
+        )
+        complaints_by_name[office["code"]] = complaint_counts.get(office["id"], 0)
+        kecamatan_complaints[office["kecamatan__name"]] += complaint_counts.get(office["id"], 0)
+        for status in VerdictStatus:
+            kecamatan_counts[office["kecamatan__name"]][status.value] += row.get(status.value, 0)
+    kecamatan_rows = [
+        ranking.RateRow(key=name, name=name, counts=ranking.StatusCounts.from_mapping(counts))
+        for name, counts in kecamatan_counts.items()
+    ]
+    return Transparency(
+        first=first,
+        last=last,
+        kecamatan=tuple(
+            TransparencyRow(
+                name=ranked.row.name,
+                group="",
+                percent=ranked.percent,
+                judged_days=ranked.row.counts.judged,
+                complaints=kecamatan_complaints[ranked.row.name],
+            )
+            for ranked in ranking.rank_by_on_time_rate(kecamatan_rows)
+        ),
+        offices=tuple(
+            TransparencyRow(
+                name=ranked.row.name,
+                group=ranked.row.group,
+                percent=ranked.percent,
+                judged_days=ranked.row.counts.judged,
+                complaints=complaints_by_name[ranked.row.key],
+            )
+            for ranked in ranking.rank_by_on_time_rate(office_rows)
+        ),
+        total_complaints=sum(complaint_counts.values()),
+    )
