@@ -32,8 +32,12 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Indonesian is the source language; English catalogues live in kelurahan_monitor/locale and
+# complaints/locale. Translate the new entries, then `make messages` again compiles them.
 messages: install
-	cd kelurahan_monitor && ../$(PYTHON) ../manage.py makemessages -l en --ignore=.venv
+	$(PYTHON) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests \
+		--ignore=scripts --ignore=test-artifacts
+	$(PYTHON) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var
