@@ -51,14 +51,14 @@ MATRIX = {
 }
 
 
-def client_as(role: str, role_users) -> Client:  # noqa: ANN001
+def client_as(role: str, role_users) -> Client:
     client = Client()
     if role != "anonymous":
         client.force_login(role_users[role])
     return client
 
 
-def outcome(response) -> object:  # noqa: ANN001
+def outcome(response) -> object:
     if response.status_code in (301, 302) and "/accounts/login/" in response.get("Location", ""):
         return LOGIN
     if response.status_code in (401, 403, 404):
