@@ -3,8 +3,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from cameras.api.views import CameraViewSet, ObservationViewSet
+from complaints.api.views import ComplaintViewSet
 from compliance.api import views as compliance_views
 from kelurahan_monitor.api.health import health
+from reports.api.views import ReportViewSet
 
 router = DefaultRouter()
 router.register("kecamatan", compliance_views.KecamatanViewSet, basename="kecamatan")
@@ -16,6 +18,8 @@ router.register("verdicts", compliance_views.VerdictViewSet, basename="verdict")
 router.register("cameras", CameraViewSet, basename="camera")
 router.register("observations", ObservationViewSet, basename="observation")
 router.register("audit-log", compliance_views.AuditLogViewSet, basename="auditlog")
+router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("reports", ReportViewSet, basename="report")
 
 app_name = "api"
 urlpatterns = [

@@ -18,6 +18,7 @@ PUBLIC = (OK, OK, OK, OK, OK, OK)
 API_READ = (DENY, DENY, OK, OK, OK, OK)
 API_CAMERAS = (DENY, DENY, DENY, OK, DENY, DENY)
 API_AUDIT = (DENY, DENY, DENY, OK, DENY, OK)
+API_EXPORT = (DENY, DENY, OK, OK, DENY, OK)
 
 MATRIX = {
     "/": STAFF_PAGE,
@@ -48,6 +49,8 @@ MATRIX = {
     "/api/v1/observations/": API_READ,
     "/api/v1/cameras/": API_CAMERAS,
     "/api/v1/audit-log/": API_AUDIT,
+    "/api/v1/complaints/": API_READ,
+    "/api/v1/reports/": API_EXPORT,
 }
 
 
