@@ -38,6 +38,7 @@ from reports.rows import (
     KecamatanTotals,
     MonthlyOfficeRow,
     MonthlyReportMeta,
+    OverdueComplaintRow,
     StatusLegend,
     count_statuses,
     on_time_share,
@@ -118,6 +119,7 @@ _CENTER = _Look(alignment=Alignment(horizontal="center", vertical="center"))
 _TIME = _Look(alignment=Alignment(horizontal="center"), number_format=TIME_FORMAT)
 _INTEGER = _Look(alignment=Alignment(horizontal="center"), number_format=INTEGER_FORMAT)
 _PERCENT = _Look(alignment=Alignment(horizontal="center"), number_format=PERCENT_FORMAT)
+_DATE = _Look(alignment=Alignment(horizontal="center"), number_format="DD-MM-YYYY")
 _TOTAL_TEXT = _Look(font=Font(bold=True), fill=_solid("DDEBF7"))
 _TOTAL_INTEGER = _Look(
     font=Font(bold=True),
@@ -205,7 +207,10 @@ def _daily_headers(zone: str) -> list[tuple[str, float]]:
 
 
 def build_daily_workbook(
-    rows: Sequence[DailyRow], meta: DailyReportMeta, legend: StatusLegend
+    rows: Sequence[DailyRow],
+    meta: DailyReportMeta,
+    legend: StatusLegend,
+    overdue: Sequence[OverdueComplaintRow] = (),
 ) -> Workbook:
     """The daily report: one row per office, then a summary per kecamatan.
 
@@ -268,7 +273,47 @@ def build_daily_workbook(
     _print_setup(ws, DAILY_HEADER_ROW)
 
     _daily_summary_sheet(wb.create_sheet(_("Ringkasan")), ws.title, rows, meta, legend, last)
+    _overdue_complaints_sheet(wb.create_sheet(_("Pengaduan lewat tenggat")), overdue)
     return wb
+
+
+def _overdue_complaints_sheet(ws: Worksheet, overdue: Sequence[OverdueComplaintRow]) -> None:
+    """Open citizen complaints past their SP4N-LAPOR! deadline (never any contact data)."""
+    _put(ws, 1, 1, _("Pengaduan warga yang melewati tenggat SP4N-LAPOR!"), _TITLE)
+    headers = [
+        (_("Kode lacak"), 14),
+        (_("Kecamatan"), 18),
+        (_("Kelurahan"), 22),
+        (_("Diterima"), 12),
+        (_("Status"), 16),
+        (_("Terlambat untuk"), 16),
+        (_("Tenggat"), 12),
+        (_("Hari lewat"), 11),
+    ]
+    header_row = 3
+    for column, (title, width) in enumerate(headers, start=1):
+        _put(ws, header_row, column, title, _HEADER)
+        ws.column_dimensions[get_column_letter(column)].width = width
+    for index, item in enumerate(overdue, start=header_row + 1):
+        values = (
+            item.tracking_code,
+            item.kecamatan,
+            item.kelurahan,
+            item.received_on,
+            item.status_label,
+            item.missed_deadline,
+            item.due,
+            item.days_late,
+        )
+        for column, value in enumerate(values, start=1):
+            look = _DATE if column in (4, 7) else _INTEGER if column == 8 else _TEXT
+            _put(ws, index, column, value, look)
+    if not overdue:
+        _put(ws, header_row + 1, 1, _("Tidak ada pengaduan yang lewat tenggat."), _NOTE)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
+    last = header_row + max(len(overdue), 1)
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last}"
+    _print_setup(ws, header_row)
 
 
 def _daily_summary_sheet(

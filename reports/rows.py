@@ -184,3 +184,17 @@ def summarise_by_kecamatan(rows: Iterable[MonthlyOfficeRow]) -> list[KecamatanTo
     for row in rows:
         totals.setdefault(row.kecamatan, KecamatanTotals(row.kecamatan)).add(row)
     return list(totals.values())
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueComplaintRow:
+    """An open complaint past its SP4N-LAPOR! deadline, for the daily report (no contact data)."""
+
+    tracking_code: str
+    kecamatan: str
+    kelurahan: str
+    received_on: date
+    status_label: str
+    missed_deadline: str  # "diteruskan" (forwarded) or "dijawab" (answered)
+    due: date
+    days_late: int

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from complaints.models import Complaint
+from complaints.selectors import overdue_complaints
 from compliance.models import DailyVerdict, Office, VerdictStatus
 from reports.rows import (
     LATE,
@@ -28,6 +29,7 @@ from reports.rows import (
     DailyRow,
     MonthlyOfficeRow,
     MonthlyReportMeta,
+    OverdueComplaintRow,
     StatusEntry,
     StatusLegend,
     zone_label,
@@ -247,3 +249,24 @@ def _monthly_rows(
             complaints=complaints_per_office.get(office.pk, 0),
         )
     verdicts.close()
+
+
+def overdue_complaint_rows(day: date) -> list[OverdueComplaintRow]:
+    """Complaints past a deadline on `day`, oldest deadline first (one query)."""
+    rows = []
+    for complaint in overdue_complaints(today=day):
+        late_forward = complaint.status in ("received", "verified") and complaint.forward_due < day
+        due = complaint.forward_due if late_forward else complaint.answer_due
+        rows.append(
+            OverdueComplaintRow(
+                tracking_code=complaint.tracking_code,
+                kecamatan=complaint.office.kecamatan.name,
+                kelurahan=complaint.office.name,
+                received_on=complaint.received_on,
+                status_label=str(complaint.get_status_display()),
+                missed_deadline=str(_("diteruskan") if late_forward else _("dijawab")),
+                due=due,
+                days_late=(day - due).days,
+            )
+        )
+    return rows

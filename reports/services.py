@@ -81,7 +81,9 @@ def daily_xlsx(
 ) -> tuple[bytes, list[DailyRow]]:
     """The daily workbook for the local date ``day`` as bytes, with the rows it shows."""
     meta, rows = selectors.daily_report(day, _daily_kind_label(kind), now)
-    workbook = excel.build_daily_workbook(rows, meta, selectors.status_legend())
+    workbook = excel.build_daily_workbook(
+        rows, meta, selectors.status_legend(), selectors.overdue_complaint_rows(day)
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), rows

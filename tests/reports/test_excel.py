@@ -51,7 +51,7 @@ def fill_of(cell):
 
 
 def test_daily_sheets_are_the_office_table_then_the_kecamatan_summary(daily_book):
-    assert daily_book.sheetnames == ["Harian", "Ringkasan"]
+    assert daily_book.sheetnames == ["Harian", "Ringkasan", "Pengaduan lewat tenggat"]
 
 
 def test_daily_header_row_is_frozen_and_filtered_below_the_title(daily_book, daily_rows):

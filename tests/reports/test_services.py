@@ -25,7 +25,7 @@ def test_daily_report_is_stored_under_reports_root_with_its_row(day_with_verdict
     assert path.is_file()
     assert report.size_bytes == path.stat().st_size
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Harian", "Ringkasan"]
+    assert book.sheetnames == ["Harian", "Ringkasan", "Pengaduan lewat tenggat"]
     assert "Laporan pagi" in book["Harian"]["A2"].value
 
 
@@ -160,3 +160,36 @@ def test_stored_reports_speak_the_deployment_language_whatever_is_active(
     ws = openpyxl.load_workbook(reports_root / report.file_path)["Harian"]
     assert ws["A2"].value.startswith("Laporan pagi · Selasa")
     assert ws["H6"].value == "Tepat waktu"
+
+
+def test_daily_workbook_lists_overdue_complaints_without_contact(day_with_verdicts):
+    import io
+    from datetime import UTC, date, datetime
+
+    from openpyxl import load_workbook
+
+    from complaints.models import Complaint
+    from compliance.models import Office
+    from reports import services as report_services
+
+    Complaint.objects.create(
+        office=Office.objects.get(code="74.71.01.1005"),
+        visited_at=datetime(2026, 11, 16, 0, 30, tzinfo=UTC),
+        kind="closed",
+        description="Kantor masih tutup",
+        contact_phone="081234567890",
+        received_on=date(2026, 11, 16),
+        forward_due=date(2026, 11, 19),
+        answer_due=date(2026, 11, 21),
+        tracking_code="LATE234567",
+    )
+    content, _rows = report_services.daily_xlsx(date(2026, 11, 24))
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook.worksheets[2]
+    values = [cell.value for cell in sheet[4]]
+    assert values[0] == "LATE234567"
+    assert values[6].date() == date(2026, 11, 19)
+    assert values[7] == 5
+    assert sheet.freeze_panes == "A4"
+    everything = [str(c.value) for row in sheet.iter_rows() for c in row]
+    assert not any("081234567890" in v for v in everything)
