@@ -137,6 +137,7 @@ class Tile:
     overridden: bool
     opened_hm: str = ""  # local "HH:MM", preformatted: the board renders thousands of tiles
     scheduled_hm: str = ""
+    complaints: int = 0  # citizens' complaints received that day
 
 
 @dataclass(frozen=True)
@@ -179,13 +180,14 @@ class Board:
     holidays: tuple[str, ...]
     zone_label: str
     generated_at: datetime = field(default_factory=timezone.now)
+    complaints: int = 0  # citizens' complaints received that day about the visible offices
 
 
 def board_for_day(day: date, user: User, now: datetime | None = None) -> Board:
     """Today's (or a past day's) board: counters, late list, cameras down, tiles by kecamatan.
 
-    Four queries for any number of offices (offices, verdicts, holidays, cameras down), never
-    one per office. `now` (aware) decides "today" and the cut-off for camera outages.
+    Five queries for any number of offices (offices, verdicts, complaints, holidays, cameras
+    down), never one per office. `now` (aware) decides "today" and the cut-off for camera outages.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -209,6 +211,7 @@ def board_for_day(day: date, user: User, now: datetime | None = None) -> Board:
             "is_final",
         )
     }
+    complaints_by_office = _complaints_received(day)
     zone = timezone.get_current_timezone()
     labels = {status.value: str(status.label) for status in VerdictStatus}
     tiles_by_kecamatan: dict[str, list[Tile]] = defaultdict(list)
@@ -234,6 +237,7 @@ def board_for_day(day: date, user: User, now: datetime | None = None) -> Board:
             # verdict may still carry the instant a recovered camera first saw staff.
             opened_hm=_local_hm(verdict["opened_at"], zone) if status in _OPENED else "",
             scheduled_hm=_local_hm(verdict["scheduled_open"], zone) if verdict else "",
+            complaints=complaints_by_office.get(office["id"], 0),
         )
         all_tiles.append(tile)
         tiles_by_kecamatan[tile.kecamatan].append(tile)
@@ -291,6 +295,7 @@ def board_for_day(day: date, user: User, now: datetime | None = None) -> Board:
         holidays=holidays,
         zone_label=zone_label(),
         generated_at=now,
+        complaints=sum(tile.complaints for tile in all_tiles),
     )
 
 
@@ -730,6 +735,15 @@ def office_page(office: Office, day: date) -> OfficePage:
         zone_label=zone_label(office.kecamatan.local_government.time_zone),
         complaints=complaints,
     )
+
+
+def _complaints_received(day: date) -> dict[int, int]:
+    """Complaints received on `day` per office id (one query), when complaints are installed."""
+    if not django_apps.is_installed("complaints"):
+        return {}
+    from complaints.selectors import count_complaints_by_office
+
+    return count_complaints_by_office(day, day)
 
 
 def _recent_complaints(office: Office, limit: int = 10) -> tuple[ComplaintLine, ...]:
