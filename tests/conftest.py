@@ -89,3 +89,33 @@ def indonesian_by_default():
     translation.activate("id")
     yield
     translation.activate("id")
+
+
+CHROMIUM = os.environ.get("KM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian Chromium for the whole run (Playwright's sync API allows one loop).
+
+    A missing browser fails the browser tests: `make test` installs it (scripts/system-deps.sh).
+    """
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is not installed: run scripts/system-deps.sh"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
