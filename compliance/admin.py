@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from compliance import services
 from compliance.models import (
     Alert,
     DailyVerdict,
@@ -90,8 +92,21 @@ class ExcuseAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class DailyVerdictForm(forms.ModelForm):
+    class Meta:
+        model = DailyVerdict
+        fields = ["override_status", "override_reason"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("override_status") and not (cleaned.get("override_reason") or "").strip():
+            self.add_error("override_reason", _("Koreksi putusan harus disertai alasan."))
+        return cleaned
+
+
 @admin.register(DailyVerdict)
 class DailyVerdictAdmin(admin.ModelAdmin):
+    form = DailyVerdictForm
     list_display = [
         "date",
         "office",
@@ -131,6 +146,13 @@ class DailyVerdictAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def save_model(self, request, obj, form, change):
+        # Overrides go through the service so every change lands in the audit trail.
+        if {"override_status", "override_reason"} & set(form.changed_data):
+            services.override_verdict(
+                obj.pk, obj.override_status, obj.override_reason, request.user.pk
+            )
 
 
 @admin.register(VerdictChange)
