@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,9 @@ class ThrottledLoginView(LoginView):
         username = request.POST.get("username", "")
         keys = _keys(request, username)
         if any((cache.get(key) or 0) >= settings.LOGIN_FAILURE_LIMIT for key in keys):
-            form = AuthenticationForm(request)
+            # A bound form whose credentials are never checked while the lockout lasts.
+            form = AuthenticationForm(request, data=request.POST)
+            form._errors, form.cleaned_data = ErrorDict(), {}
             form.add_error(
                 None,
                 _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)s menit.")

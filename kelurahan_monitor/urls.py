@@ -1,7 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from kelurahan_monitor import views
 from kelurahan_monitor.auth_views import ThrottledLoginView
@@ -17,10 +16,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     # One throttled login for the whole site, the admin included.
-    path(
-        "admin/login/",
-        RedirectView.as_view(url="/accounts/login/?next=/admin/", permanent=False),
-    ),
+    path("admin/login/", views.admin_login_redirect),
     path("admin/", admin.site.urls),
     path("laporan/", include("reports.urls")),
     path("pengaduan/", include("complaints.urls")),

@@ -31,3 +31,29 @@ def test_diskominfo_gets_the_admin(kendari):
 def test_a_camat_without_kecamatan_is_refused(kendari):
     with pytest.raises(CommandError, match="kecamatan"):
         call_command("grant_role", "x", "Camat", "--create")
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"),
+    [
+        ("/admin/compliance/office/", "/accounts/login/?next=%2Fadmin%2Fcompliance%2Foffice%2F"),
+        ("https://evil.example/", "/accounts/login/?next=%2Fadmin%2F"),
+    ],
+)
+def test_admin_login_goes_through_the_throttled_login(client, asked, expected):
+    response = client.get("/admin/login/", {"next": asked})
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+def test_repeated_failed_logins_lock_the_account_out(client, kendari, settings):
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("kominfo", password="right-password-123")
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "kominfo", "password": "wrong"})
+    locked = client.post(
+        "/accounts/login/", {"username": "kominfo", "password": "right-password-123"}
+    )
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
