@@ -23,6 +23,8 @@ VAR_DIR = Path(env.str("KM_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
+# `make demo` sets KM_DEMO: pages then credit the CC BY 4.0 frames the demo cameras replay.
+DEMO_MODE = env.bool("KM_DEMO", default=False)
 
 
 def _secret_key() -> str:
@@ -95,6 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kelurahan_monitor.context_processors.demo_attribution",
             ],
         },
     },

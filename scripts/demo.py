@@ -42,6 +42,7 @@ def main() -> None:
     options = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kelurahan_monitor.settings")
+    os.environ["KM_DEMO"] = "1"  # pages credit the CC BY 4.0 frames the demo cameras show
     manage("migrate", "--noinput", "-v", "0")
     manage("seed_kendari")
     manage("ensure_demo_user", "--username", DEMO_USER, "--password", DEMO_PASSWORD)

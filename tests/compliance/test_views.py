@@ -304,3 +304,12 @@ def test_office_page_lists_its_complaints_without_contact_details(staff_client, 
     ).content.decode()
     assert "KDI-TEST-0001" in html
     assert "081234567890" not in html
+
+
+@pytest.mark.django_db
+def test_demo_pages_credit_the_cc_by_frames(client, settings, role_users):
+    client.force_login(role_users["diskominfo"])
+    settings.DEMO_MODE = False
+    assert "intel-iot-devkit" not in client.get("/").content.decode()
+    settings.DEMO_MODE = True
+    assert "licensed under CC BY 4.0" in client.get("/").content.decode()
