@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start PostgreSQL and Redis on 127.0.0.1 when they are not already running (idempotent).
+# Start PostgreSQL, Redis and RabbitMQ on 127.0.0.1 when they are not already running (idempotent).
 set -euo pipefail
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
@@ -17,3 +17,10 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
 fi
 redis-cli -h 127.0.0.1 -p 6379 ping
+
+if ! timeout 2 bash -c "</dev/tcp/127.0.0.1/5672" 2>/dev/null; then
+    echo "starting RabbitMQ"
+    rabbitmq-server -detached
+    for _ in $(seq 1 60); do timeout 2 bash -c "</dev/tcp/127.0.0.1/5672" 2>/dev/null && break; sleep 1; done
+fi
+timeout 2 bash -c "</dev/tcp/127.0.0.1/5672" && echo "RabbitMQ accepting connections"

@@ -27,3 +27,21 @@ def test_a_task_delivered_twice_writes_one_row_per_key(start_worker):
     wait_for(lambda: worker.log().count("succeeded") >= 2, 60, "both deliveries did not run")
     expected_days = {day for day, _name, _kind in indonesian_holidays(2027)}
     assert set(Holiday.objects.values_list("date", flat=True)) == expected_days
+
+
+AMQP_URL = "amqp://guest:guest@127.0.0.1:5672//"
+
+
+def test_rabbitmq_works_as_the_broker_too(start_worker):
+    """Production may run RabbitMQ instead of Redis: the same task round-trips over AMQP."""
+    start_worker(CELERY_BROKER_URL=AMQP_URL)
+    Holiday.objects.filter(date__year=2028).delete()
+    with sync_national_holidays.app.connection_for_write(AMQP_URL) as connection:
+        sync_national_holidays.apply_async(args=[[2028]], connection=connection)
+    wait_for(
+        lambda: Holiday.objects.filter(date__year=2028).exists(), 60, "no round trip over AMQP"
+    )
+    expected_days = {day for day, _name, _kind in indonesian_holidays(2028)}
+    assert set(Holiday.objects.filter(date__year=2028).values_list("date", flat=True)) == (
+        expected_days
+    )
