@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import cv2
 import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -327,11 +328,8 @@ def _write_result(
 
 def _store_evidence(observation: Observation, jpeg: bytes) -> None:
     """One evidence file per observation; a redone check replaces it instead of adding one."""
-    import cv2
-    import numpy as np
-
-    decoded = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_REDUCED_GRAYSCALE_2)
-    height, width = (decoded.shape[0] * 2, decoded.shape[1] * 2) if decoded is not None else (0, 0)
+    decoded = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
+    height, width = decoded.shape[:2] if decoded is not None else (0, 0)
     name = f"{observation.camera_id}/{observation.office_date:%Y/%m/%d}/{observation.pk}.jpg"
     existing = Evidence.objects.filter(observation=observation).first()
     if existing is not None:
