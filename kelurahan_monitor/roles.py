@@ -115,6 +115,14 @@ def visible_kecamatan(user: User) -> QuerySet[Kecamatan]:
     return Kecamatan.objects.filter(pk__in=visible_offices(user).values("kecamatan_id"))
 
 
+def export_government_code(user: User) -> str | None:
+    """Exports cover the user's own government; None (every government) only for a superuser."""
+    profile = getattr(user, "staff_profile", None)
+    if profile is not None:
+        return profile.local_government.code
+    return None if getattr(user, "is_superuser", False) else "-"
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The client address as Django sees it (behind a proxy, REMOTE_ADDR is set by it)."""
     return request.META.get("REMOTE_ADDR") or None

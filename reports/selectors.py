@@ -251,10 +251,15 @@ def _monthly_rows(
     verdicts.close()
 
 
-def overdue_complaint_rows(day: date) -> list[OverdueComplaintRow]:
+def overdue_complaint_rows(
+    day: date, government_code: str | None = None
+) -> list[OverdueComplaintRow]:
     """Complaints past a deadline on `day`, oldest deadline first (one query)."""
+    complaints = overdue_complaints(today=day)
+    if government_code is not None:
+        complaints = complaints.filter(office__kecamatan__local_government__code=government_code)
     rows = []
-    for complaint in overdue_complaints(today=day):
+    for complaint in complaints:
         late_forward = complaint.status in ("received", "verified") and complaint.forward_due < day
         due = complaint.forward_due if late_forward else complaint.answer_due
         rows.append(

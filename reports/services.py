@@ -77,33 +77,43 @@ def _daily_kind_label(kind: str | None) -> str:
 
 
 def daily_xlsx(
-    day: date, kind: str | None = None, now: datetime | None = None
+    day: date,
+    kind: str | None = None,
+    now: datetime | None = None,
+    government_code: str | None = None,
 ) -> tuple[bytes, list[DailyRow]]:
     """The daily workbook for the local date ``day`` as bytes, with the rows it shows."""
-    meta, rows = selectors.daily_report(day, _daily_kind_label(kind), now)
-    workbook = excel.build_daily_workbook(
-        rows, meta, selectors.status_legend(), selectors.overdue_complaint_rows(day)
-    )
+    meta, rows = selectors.daily_report(day, _daily_kind_label(kind), now, government_code)
+    overdue = selectors.overdue_complaint_rows(day, government_code)
+    workbook = excel.build_daily_workbook(rows, meta, selectors.status_legend(), overdue)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), rows
 
 
-def daily_csv_lines(day: date, now: datetime | None = None) -> Iterator[str]:
-    meta, rows = selectors.daily_report(day, _daily_kind_label(None), now)
+def daily_csv_lines(
+    day: date, now: datetime | None = None, government_code: str | None = None
+) -> Iterator[str]:
+    meta, rows = selectors.daily_report(day, _daily_kind_label(None), now, government_code)
     return csv_export.daily_csv_lines(rows, meta, selectors.status_legend())
 
 
 def write_monthly_xlsx(
-    year: int, month: int, out: str | IO[bytes], now: datetime | None = None
+    year: int,
+    month: int,
+    out: str | IO[bytes],
+    now: datetime | None = None,
+    government_code: str | None = None,
 ) -> None:
     """Stream the monthly recap workbook to ``out`` (a path or a seekable binary file)."""
-    report = selectors.monthly_report(year, month, now)
+    report = selectors.monthly_report(year, month, now, government_code)
     excel.write_monthly_workbook(report.rows, report.meta, selectors.status_legend(), out)
 
 
-def monthly_csv_lines(year: int, month: int, now: datetime | None = None) -> Iterator[str]:
-    report = selectors.monthly_report(year, month, now)
+def monthly_csv_lines(
+    year: int, month: int, now: datetime | None = None, government_code: str | None = None
+) -> Iterator[str]:
+    report = selectors.monthly_report(year, month, now, government_code)
     return csv_export.monthly_csv_lines(report.rows, report.meta, selectors.status_legend())
 
 

@@ -84,7 +84,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def daily_xlsx(request: HttpRequest, day: date) -> FileResponse:
-    content, _rows = services.daily_xlsx(day)
+    content, _rows = services.daily_xlsx(
+        day, government_code=roles.export_government_code(request.user)
+    )
     return FileResponse(
         io.BytesIO(content),
         as_attachment=True,
@@ -96,7 +98,10 @@ def daily_xlsx(request: HttpRequest, day: date) -> FileResponse:
 @require_GET
 @staff_required
 def daily_csv(request: HttpRequest, day: date) -> StreamingHttpResponse:
-    return _csv_response(services.daily_csv_lines(day), services.daily_filename(day, "csv"))
+    lines = services.daily_csv_lines(
+        day, government_code=roles.export_government_code(request.user)
+    )
+    return _csv_response(lines, services.daily_filename(day, "csv"))
 
 
 @require_GET
@@ -105,7 +110,9 @@ def monthly_xlsx(request: HttpRequest, month: tuple[int, int]) -> FileResponse:
     year, number = month
     # Write-only workbooks go through a temporary file; FileResponse closes (and so deletes) it.
     out = tempfile.TemporaryFile()  # noqa: SIM115
-    services.write_monthly_xlsx(year, number, out)
+    services.write_monthly_xlsx(
+        year, number, out, government_code=roles.export_government_code(request.user)
+    )
     out.seek(0)
     return FileResponse(
         out,
@@ -120,7 +127,10 @@ def monthly_xlsx(request: HttpRequest, month: tuple[int, int]) -> FileResponse:
 def monthly_csv(request: HttpRequest, month: tuple[int, int]) -> StreamingHttpResponse:
     year, number = month
     return _csv_response(
-        services.monthly_csv_lines(year, number), services.monthly_filename(year, number, "csv")
+        services.monthly_csv_lines(
+            year, number, government_code=roles.export_government_code(request.user)
+        ),
+        services.monthly_filename(year, number, "csv"),
     )
 
 
