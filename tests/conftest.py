@@ -119,3 +119,13 @@ def chromium():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate limits and login lockouts count in the cache: no test inherits another's counts."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
