@@ -16,7 +16,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import cv2
 import numpy as np
@@ -37,8 +36,7 @@ from cameras.vision.health import (
 )
 from cameras.vision.privacy import render_evidence
 from cameras.vision.zones import count_people_in_zone
-from compliance.models import OpeningHours
-from compliance.services import refresh_daily_verdict, zone_of
+from compliance.services import office_day_for, refresh_daily_verdict, zone_of
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +154,7 @@ def run_camera_check(
         return _finish(observation, now, status=exc.code, error=str(exc), live=live)
     except sources.CaptureError as exc:
         return _finish(observation, now, status=exc.code, error=str(exc), live=live)
-    return _record_frames(observation, frames, now, started, detector_name, zone, live)
+    return _record_frames(observation, frames, now, started, detector_name, live)
 
 
 def record_capture_failure(
@@ -193,7 +191,6 @@ def _record_frames(
     now: datetime,
     started: float,
     detector_name: str | None,
-    zone: ZoneInfo,
     live: bool,
 ) -> CheckSummary:
     camera = observation.camera
@@ -228,7 +225,7 @@ def _record_frames(
         index = burst.evidence_index
         with stage_timer("blur"):
             evidence_jpeg = render_evidence(frames[index], detections[index])
-    minimum = _min_staff(observation, zone)
+    minimum = _min_staff(observation)
     return _finish(
         observation,
         now,
@@ -272,16 +269,10 @@ def _detect(detector: PeopleDetector, frame: np.ndarray, *, recorded: bool) -> D
     return detection
 
 
-def _min_staff(observation: Observation, zone: ZoneInfo) -> int:
-    office = observation.camera.office
-    weekday = observation.slot.astimezone(zone).weekday()
-    rows = OpeningHours.objects.filter(weekday=weekday).filter(
-        Q(office=office)
-        | Q(office__isnull=True, local_government=office.kecamatan.local_government)
-    )
-    own = [row.min_staff for row in rows if row.office_id]
-    defaults = [row.min_staff for row in rows if not row.office_id]
-    return (own or defaults or [1])[0]
+def _min_staff(observation: Observation) -> int:
+    """Staff needed to count as open that day (the calendar the verdict uses; 1 on days off)."""
+    hours = office_day_for(observation.camera.office, observation.office_date).hours
+    return hours.min_staff if hours is not None else 1
 
 
 def _finish(*args: Any, **kwargs: Any) -> CheckSummary:

@@ -164,7 +164,6 @@ def load_calendars(offices: Sequence[Office], first: date, last: date) -> Calend
 class TickResult:
     offices_considered: int
     slots_due: int
-    observations_created: int
     dispatched: list[tuple[int, datetime]]  # (observation id, expires at)
 
 
@@ -190,7 +189,7 @@ def plan_due_checks(
         .distinct()
     )
     if not offices:
-        return TickResult(0, 0, 0, [])
+        return TickResult(0, 0, [])
     cameras_by_office: dict[int, list[int]] = defaultdict(list)
     camera_rows = Camera.objects.filter(enabled=True, office__active=True)
     if office_ids is not None:
@@ -234,16 +233,14 @@ def plan_due_checks(
         in_range = Observation.objects.filter(slot__gt=since, slot__lte=now)
         if office_ids is not None:
             in_range = in_range.filter(camera__office_id__in=office_ids)
-        before = in_range.count()
         Observation.objects.bulk_create(new_rows, ignore_conflicts=True)
-        created = in_range.count() - before
         to_dispatch = list(
             in_range.filter(status=ObservationStatus.PENDING, expires_at__gt=now)
             .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - timedelta(minutes=2)))
             .values_list("pk", "expires_at")
         )
         Observation.objects.filter(pk__in=[pk for pk, _ in to_dispatch]).update(dispatched_at=now)
-    return TickResult(len(offices), len(due), created, to_dispatch)
+    return TickResult(len(offices), len(due), to_dispatch)
 
 
 # --- Verdicts -------------------------------------------------------------------------------------
@@ -255,7 +252,8 @@ _OFFICE_DAY_TTL_S = 60.0
 _office_days: dict[tuple[int, date], tuple[float, domain.OfficeDay]] = {}
 
 
-def _cached_office_day(office: Office, day: date) -> domain.OfficeDay:
+def office_day_for(office: Office, day: date) -> domain.OfficeDay:
+    """The office's resolved local date (hours, holiday, excuse), cached a minute per process."""
     key = (office.pk, day)
     cached = _office_days.get(key)
     if cached is not None and cached[0] > time.monotonic():
@@ -303,7 +301,7 @@ def refresh_daily_verdict(
     office = Office.objects.select_related("kecamatan__local_government").get(pk=office_id)
     zone = zone_of(office)
     policy = check_policy_for(office)
-    office_day = _cached_office_day(office, day)
+    office_day = office_day_for(office, day)
     observations = Observation.objects.filter(camera__office=office, office_date=day)
     checks = check_results(observations)
     verdict = domain.decide_verdict(office_day, checks, policy, now, zone=zone)

@@ -85,30 +85,6 @@ node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:second"
 """
 
 
-# The single output of a model (the selfie segmentation mask) flattened to floats.
-_ONE_OUTPUT_GRAPH = """
-input_stream: "image"
-output_stream: "first"
-node {{
-  calculator: "ImageToTensorCalculator"
-  input_stream: "IMAGE:image"
-  output_stream: "TENSORS:input"
-  options {{ [mediapipe.ImageToTensorCalculatorOptions.ext] {{
-    output_tensor_width: {width} output_tensor_height: {height} keep_aspect_ratio: false
-    output_tensor_float_range {{ min: {low} max: 1 }} border_mode: BORDER_ZERO }} }}
-}}
-node {{
-  calculator: "InferenceCalculatorCpu"
-  input_stream: "TENSORS:input"
-  output_stream: "TENSORS:output"
-  options {{ [mediapipe.InferenceCalculatorOptions.ext] {{
-    model_path: "{model}" delegate {{ xnnpack {{ num_threads: 1 }} }} }} }}
-}}
-node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:output"
-  output_stream: "FLOATS:first" }}
-"""
-
-
 # A detector model decoded by mediapipe into candidates above a score floor, before any
 # suppression: only a handful of protos cross into Python instead of every anchor's tensor.
 _SSD_GRAPH = """
@@ -234,11 +210,11 @@ class _SsdGraph:
 
 
 class _TfliteGraph:
-    """A wheel model whose chosen outputs (one or two) are returned as flat float arrays.
+    """A wheel model whose two chosen outputs are returned as flat float arrays.
 
-    Used for the pose landmark verifier (outputs 0 and 1) and the selfie segmentation mask
-    (its only output). Driven through CalculatorGraph directly (SolutionBase costs about 1 ms
-    per call in Python). Not thread-safe: the owning detector serialises calls.
+    Used for the pose landmark verifier (outputs 0 and 1). Driven through CalculatorGraph
+    directly (SolutionBase costs about 1 ms per call in Python). Not thread-safe: the owning
+    detector serialises calls.
     """
 
     def __init__(
@@ -246,7 +222,7 @@ class _TfliteGraph:
         model: str,
         size: tuple[int, int],
         low: float,
-        outputs: tuple[int, ...] = (0, 1),
+        outputs: tuple[int, int] = (0, 1),
     ) -> None:
         # The option protos must be imported so the text graph's extensions parse.
         import mediapipe.calculators.core.split_vector_calculator_pb2
@@ -261,21 +237,17 @@ class _TfliteGraph:
 
         resource_util.set_resource_dir(_mediapipe_root())
         width, height = size
-        if len(outputs) == 1:
-            config = _ONE_OUTPUT_GRAPH.format(width=width, height=height, low=low, model=model)
-            self._streams: tuple[str, ...] = ("first",)
-        else:
-            config = _TWO_OUTPUTS_GRAPH.format(
-                width=width,
-                height=height,
-                low=low,
-                model=model,
-                first=outputs[0],
-                first_end=outputs[0] + 1,
-                second=outputs[1],
-                second_end=outputs[1] + 1,
-            )
-            self._streams = ("boxes", "scores")
+        config = _TWO_OUTPUTS_GRAPH.format(
+            width=width,
+            height=height,
+            low=low,
+            model=model,
+            first=outputs[0],
+            first_end=outputs[0] + 1,
+            second=outputs[1],
+            second_end=outputs[1] + 1,
+        )
+        self._streams = ("boxes", "scores")
         self.size = size
         self._create = packet_creator.create_image_frame
         self._srgb = image_frame.ImageFormat.SRGB
@@ -294,7 +266,7 @@ class _TfliteGraph:
         return callback
 
     def run(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(first output, second output) as float32 arrays; the same array twice for one."""
+        """(first output, second output) as float32 arrays."""
         self._out.clear()
         packet = self._create(image_format=self._srgb, data=np.ascontiguousarray(rgb))
         self._graph.add_packet_to_input_stream("image", packet.at(self._timestamp))
