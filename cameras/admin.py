@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from cameras import services
-from cameras.models import Camera, Evidence, Observation
+from cameras.models import Camera, CameraGroup, CameraKind, CameraStill, Evidence, Observation
 
 
 class CameraForm(forms.ModelForm):
@@ -26,8 +26,17 @@ class CameraForm(forms.ModelForm):
     class Meta:
         model = Camera
         fields = [
+            "kind",
             "office",
+            "local_government",
+            "kecamatan",
             "name",
+            "location_name",
+            "latitude",
+            "longitude",
+            "is_public",
+            "crowd_busy_at",
+            "crowd_packed_at",
             "source_url",
             "username",
             "password",
@@ -41,6 +50,8 @@ class CameraForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.initial.pop("username", None)
         self.initial.pop("password", None)
+        # An office camera takes its government from the office (see clean()).
+        self.fields["local_government"].required = False
 
     def clean_source_url(self) -> str:
         url = self.cleaned_data["source_url"]
@@ -56,18 +67,50 @@ class CameraForm(forms.ModelForm):
         for name in ("username", "password"):
             if not cleaned.get(name) and self.instance.pk:
                 cleaned[name] = getattr(self.instance, name)
+        office = cleaned.get("office")
+        if cleaned.get("kind") == CameraKind.OFFICE:
+            if office is None:
+                self.add_error("office", _("Kamera kantor harus memilih kantornya."))
+            else:
+                cleaned["local_government"] = office.kecamatan.local_government
+                cleaned["kecamatan"] = office.kecamatan
+            if cleaned.get("is_public"):
+                self.add_error("is_public", _("Kamera kantor tidak pernah ditampilkan ke publik."))
+        else:
+            if office is not None:
+                self.add_error("office", _("Kamera area publik tidak terikat pada kantor."))
+            if cleaned.get("local_government") is None:
+                self.add_error("local_government", _("Pilih pemerintah daerahnya."))
+        busy, packed = cleaned.get("crowd_busy_at"), cleaned.get("crowd_packed_at")
+        if busy is not None and packed is not None and packed <= busy:
+            self.add_error("crowd_packed_at", _("Harus lebih besar dari ambang ramai."))
         return cleaned
+
+    def _post_clean(self) -> None:
+        # Fields filled in clean() must reach the instance before model validation.
+        for name in ("local_government", "kecamatan"):
+            if name in self.cleaned_data:
+                setattr(self.instance, name, self.cleaned_data[name])
+        super()._post_clean()
 
 
 @admin.register(Camera)
 class CameraAdmin(admin.ModelAdmin):
     form = CameraForm
-    list_display = ["name", "office", "enabled", "timeout_seconds"]
-    list_filter = ["enabled", "office__kecamatan"]
-    search_fields = ["name", "office__name", "office__code"]
-    list_select_related = ["office"]
+    list_display = [
+        "name",
+        "kind",
+        "office",
+        "local_government",
+        "is_public",
+        "enabled",
+        "health_state",
+    ]
+    list_filter = ["kind", "is_public", "enabled", "health_state", "local_government", "kecamatan"]
+    search_fields = ["name", "location_name", "office__name", "office__code"]
+    list_select_related = ["office", "local_government"]
     autocomplete_fields = ["office"]
-    readonly_fields = ["has_reference_view", "created_at"]
+    readonly_fields = ["has_reference_view", "health_state", "health_since", "created_at"]
     exclude = ["reference_signature"]
     actions = ["learn_reference_view"]
 
@@ -120,6 +163,27 @@ class EvidenceAdmin(admin.ModelAdmin):
     list_select_related = ["observation__camera__office"]
     readonly_fields = ["observation", "image", "width", "height", "created_at"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(CameraGroup)
+class CameraGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "local_government", "position"]
+    list_filter = ["local_government"]
+    filter_horizontal = ["cameras"]
+
+
+@admin.register(CameraStill)
+class CameraStillAdmin(admin.ModelAdmin):
+    list_display = ["slot", "camera", "status", "people_count", "duration_ms"]
+    list_filter = ["status", "camera__local_government"]
+    date_hierarchy = "slot"
+    list_select_related = ["camera__office"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in CameraStill._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -1,7 +1,7 @@
 """Cameras, the observations they produce (one per camera and slot) and blurred evidence."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kelurahan_monitor.secrets_field import EncryptedSecretField
@@ -13,14 +13,74 @@ def _evidence_storage():
     return storages["evidence"]
 
 
+class CameraKind(models.TextChoices):
+    OFFICE = "office", _("Kamera kantor")
+    PUBLIC_AREA = "public_area", _("Kamera area publik")
+
+
+class HealthState(models.TextChoices):
+    """What the command-centre wall says about a camera, from its latest capture."""
+
+    UNKNOWN = "unknown", _("Belum ada gambar")
+    ONLINE = "online", _("Daring")
+    OFFLINE = "offline", _("Luring")
+    FROZEN = "frozen", _("Gambar membeku")
+    DARK = "dark", _("Gambar gelap")
+    NO_DETAIL = "no_detail", _("Lensa tertutup/buram")
+    MOVED = "moved", _("Kamera bergeser")
+
+
 class Camera(models.Model):
+    # Every camera belongs to one local government; office cameras also to their office,
+    # public-area cameras (squares, roads) to a place instead.
+    local_government = models.ForeignKey(
+        "compliance.LocalGovernment",
+        on_delete=models.PROTECT,
+        related_name="cameras",
+        verbose_name=_("pemerintah daerah"),
+    )
+    kind = models.CharField(
+        _("jenis kamera"), max_length=20, choices=CameraKind.choices, default=CameraKind.OFFICE
+    )
     office = models.ForeignKey(
         "compliance.Office",
         on_delete=models.CASCADE,
         related_name="cameras",
         verbose_name=_("kantor"),
+        null=True,
+        blank=True,
+    )
+    kecamatan = models.ForeignKey(
+        "compliance.Kecamatan",
+        on_delete=models.PROTECT,
+        related_name="cameras",
+        verbose_name=_("kecamatan"),
+        null=True,
+        blank=True,
+        help_text=_("Untuk kamera kantor diisi otomatis dari kantornya."),
     )
     name = models.CharField(_("nama"), max_length=100)
+    location_name = models.CharField(
+        _("lokasi"), max_length=200, blank=True, help_text=_("Mis. Alun-alun depan Kantor Bupati")
+    )
+    latitude = models.DecimalField(
+        _("lintang"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("bujur"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    is_public = models.BooleanField(
+        _("tampil untuk publik"),
+        default=False,
+        help_text=_("Hanya kamera area publik; setiap orang diburamkan penuh."),
+    )
+    # Crowd level shown to the public: sepi below `crowd_busy_at`, padat from `crowd_packed_at`.
+    crowd_busy_at = models.PositiveSmallIntegerField(_("ramai mulai (orang)"), default=5)
+    crowd_packed_at = models.PositiveSmallIntegerField(_("padat mulai (orang)"), default=15)
+    health_state = models.CharField(
+        _("kondisi"), max_length=20, choices=HealthState.choices, default=HealthState.UNKNOWN
+    )
+    health_since = models.DateTimeField(_("kondisi sejak"), null=True, blank=True)
     # Without credentials: they live encrypted in the two fields below.
     source_url = models.CharField(
         _("alamat sumber"),
@@ -44,9 +104,25 @@ class Camera(models.Model):
     class Meta:
         verbose_name = _("kamera")
         verbose_name_plural = _("kamera")
-        ordering = ["office__code", "name"]
+        ordering = ["local_government__code", "kecamatan__code", "office__code", "name"]
         constraints = [
             models.UniqueConstraint(fields=["office", "name"], name="camera_unique_office_name"),
+            models.UniqueConstraint(
+                fields=["local_government", "name"],
+                condition=Q(office__isnull=True),
+                name="camera_unique_place_name",
+            ),
+            # An office camera watches an office; a public-area camera watches a place, and only
+            # a public-area camera may ever be shown to the public (never an office interior).
+            models.CheckConstraint(
+                condition=(Q(kind="office") & Q(office__isnull=False) & Q(is_public=False))
+                | (Q(kind="public_area") & Q(office__isnull=True)),
+                name="camera_kind_matches_office",
+            ),
+            models.CheckConstraint(
+                condition=Q(crowd_packed_at__gt=F("crowd_busy_at")),
+                name="camera_crowd_levels_ordered",
+            ),
             models.CheckConstraint(
                 condition=Q(timeout_seconds__gt=0) & Q(timeout_seconds__lte=60),
                 name="camera_timeout_bounded",
@@ -58,7 +134,53 @@ class Camera(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.office.name} / {self.name}"
+        if self.office_id is not None:
+            return f"{self.office.name} / {self.name}"
+        return self.name
+
+    @classmethod
+    def for_office(cls, office, **fields) -> "Camera":
+        """An unsaved office camera placed in its office's government and kecamatan."""
+        return cls(
+            office=office,
+            kind=CameraKind.OFFICE,
+            local_government_id=office.kecamatan.local_government_id,
+            kecamatan_id=office.kecamatan_id,
+            **fields,
+        )
+
+    @property
+    def place(self) -> str:
+        return self.location_name or (self.office.name if self.office_id else self.name)
+
+
+class CameraGroup(models.Model):
+    """A set of cameras the command-centre operator puts together on the wall."""
+
+    local_government = models.ForeignKey(
+        "compliance.LocalGovernment",
+        on_delete=models.CASCADE,
+        related_name="camera_groups",
+        verbose_name=_("pemerintah daerah"),
+    )
+    name = models.CharField(_("nama"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    cameras = models.ManyToManyField(
+        Camera, related_name="groups", blank=True, verbose_name=_("kamera")
+    )
+
+    class Meta:
+        verbose_name = _("grup kamera")
+        verbose_name_plural = _("grup kamera")
+        ordering = ["local_government", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_government", "name"], name="camera_group_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CheckKind(models.TextChoices):
@@ -162,3 +284,50 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.observation}"
+
+
+class CameraStill(models.Model):
+    """The latest picture of a camera for the wall and the public page, one per interval.
+
+    The slot (start of the capture interval) is the idempotency key: however many people
+    watch, a camera is captured at most once per interval. Only blurred images are kept:
+    `image` with faces and heads hidden (staff), `public_image` with every person hidden in
+    full (public cameras only).
+    """
+
+    camera = models.ForeignKey(
+        Camera, on_delete=models.CASCADE, related_name="stills", verbose_name=_("kamera")
+    )
+    slot = models.DateTimeField(_("interval"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ObservationStatus.choices,
+        default=ObservationStatus.PENDING,
+    )
+    captured_at = models.DateTimeField(_("diambil pada"), null=True, blank=True)
+    people_count = models.PositiveSmallIntegerField(_("jumlah orang"), null=True, blank=True)
+    detector_name = models.CharField(_("detektor"), max_length=50, blank=True)
+    detector_version = models.CharField(_("versi detektor"), max_length=50, blank=True)
+    frame_signature = models.CharField(_("tanda gambar"), max_length=128, blank=True)
+    error_message = models.CharField(_("pesan galat"), max_length=500, blank=True)
+    image = models.FileField(
+        _("gambar (petugas)"), storage=_evidence_storage, upload_to="stills/", blank=True
+    )
+    public_image = models.FileField(
+        _("gambar (publik)"), storage=_evidence_storage, upload_to="stills/", blank=True
+    )
+    duration_ms = models.PositiveIntegerField(_("durasi (ms)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gambar terkini")
+        verbose_name_plural = _("gambar terkini")
+        ordering = ["-slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["camera", "slot"], name="still_unique_slot"),
+        ]
+        indexes = [models.Index(fields=["camera", "-slot"])]
+
+    def __str__(self) -> str:
+        return f"{self.camera} {self.slot:%Y-%m-%d %H:%M:%S} {self.status}"

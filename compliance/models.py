@@ -16,6 +16,12 @@ class LocalGovernment(models.Model):
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
     # Indonesia spans WIB, WITA and WIT: every schedule is computed in the government's own zone.
     time_zone = models.CharField(_("zona waktu"), max_length=64, default="Asia/Makassar")
+    report_emails = models.CharField(
+        _("e-mail penerima laporan"),
+        max_length=500,
+        blank=True,
+        help_text=_("Dipisahkan koma; kosong: penerima bawaan (REPORT_RECIPIENTS)."),
+    )
 
     class Meta:
         verbose_name = _("pemerintah daerah")

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-from cameras.models import Camera, Observation
+from cameras.models import Camera, CameraKind, Observation
 from compliance import domain
 from compliance.models import DailyVerdict, Office, OpeningHours
 from compliance.services import (
@@ -103,6 +103,9 @@ def prepare_offices(day: date, scenario: list[ScenarioOffice]) -> list[Office]:
             office=office,
             name=REPLAY_CAMERA_NAME,
             defaults={
+                "kind": CameraKind.OFFICE,
+                "local_government_id": office.kecamatan.local_government_id,
+                "kecamatan_id": office.kecamatan_id,
                 "source_url": f"replay:{entry.frames_dir}",
                 "enabled": True,
                 "burst_frames": 1,

@@ -107,6 +107,36 @@ def office_scope(user: User, prefix: str = "") -> Q:
     return scope
 
 
+def camera_scope(user: User, prefix: str = "") -> Q:
+    """A filter for cameras (reached through `prefix`, e.g. "camera__"), office or public-area.
+
+    Cameras carry their own government and kecamatan, so public-area cameras without an office
+    are scoped by the same rules as offices.
+    """
+    roles = roles_of(user)
+    if not roles:
+        return Q(pk__in=[])
+    government_id, kecamatan_id = _profile_scope(user)
+    if government_id is None:
+        if getattr(user, "is_superuser", False):
+            return Q()
+        return Q(pk__in=[])
+    scope = Q(**{f"{prefix}local_government_id": government_id})
+    if roles <= {Role.CAMAT}:
+        scope &= Q(**{f"{prefix}kecamatan_id": kecamatan_id or -1})
+    return scope
+
+
+def user_government(user: User) -> LocalGovernment | None:
+    """The one government a staff user works for (None for a superuser without a profile)."""
+    profile = getattr(user, "staff_profile", None)
+    return profile.local_government if profile is not None else None
+
+
+def can_post_incidents(user: User) -> bool:
+    return Role.DISKOMINFO in roles_of(user)
+
+
 def visible_offices(user: User) -> QuerySet[Office]:
     return Office.objects.filter(office_scope(user))
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "cameras",
     "reports",
     "complaints",
+    "incidents",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,16 @@ class Report(models.Model):
         END_OF_DAY = "end_of_day", _("Laporan sore")
         MONTHLY = "monthly", _("Rekap bulanan")
 
+    # Each government gets its own reports; empty only on rows built before that (whole
+    # deployment), which only a superuser may see.
+    local_government = models.ForeignKey(
+        "compliance.LocalGovernment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("pemerintah daerah"),
+    )
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
     date = models.DateField(_("tanggal"), help_text=_("Untuk rekap bulanan: tanggal 1 bulan itu."))
     # Relative to settings.REPORTS_ROOT; never a public URL.
@@ -27,7 +37,10 @@ class Report(models.Model):
         verbose_name_plural = _("laporan")
         ordering = ["-date", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "date"], name="report_unique_kind_date"),
+            models.UniqueConstraint(
+                fields=["local_government", "kind", "date"],
+                name="report_unique_government_kind_date",
+            ),
         ]
 
     def __str__(self) -> str:

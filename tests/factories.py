@@ -63,6 +63,10 @@ class CameraFactory(factory.django.DjangoModelFactory):
         model = Camera
 
     office = factory.SubFactory(OfficeFactory)
+    local_government = factory.LazyAttribute(
+        lambda camera: camera.office.kecamatan.local_government
+    )
+    kecamatan = factory.LazyAttribute(lambda camera: camera.office.kecamatan)
     name = "Ruang pelayanan"
     source_url = "http://127.0.0.1:9/snapshot.jpg"
 

@@ -2,8 +2,9 @@ from urllib.parse import urlsplit
 
 from rest_framework import serializers
 
-from cameras.models import Camera, Observation
+from cameras.models import Camera, CameraKind, Observation
 from compliance.api.serializers import ScopedSerializer
+from kelurahan_monitor import roles
 from kelurahan_monitor.secrets_field import Secret
 
 
@@ -25,8 +26,19 @@ class CameraSerializer(ScopedSerializer):
         model = Camera
         fields = [
             "id",
+            "kind",
             "office",
+            "local_government",
+            "kecamatan",
             "name",
+            "location_name",
+            "latitude",
+            "longitude",
+            "is_public",
+            "crowd_busy_at",
+            "crowd_packed_at",
+            "health_state",
+            "health_since",
             "source_url",
             "username",
             "password",
@@ -39,7 +51,69 @@ class CameraSerializer(ScopedSerializer):
             "ignore_zones",
             "created_at",
         ]
-        read_only_fields = ["created_at"]
+        read_only_fields = ["created_at", "health_state", "health_since"]
+        extra_kwargs = {"local_government": {"required": False}}
+        # The name constraints depend on the kind; validate() checks them once the place is known.
+        validators: list = []
+
+    def validate(self, attrs: dict) -> dict:
+        """Office cameras take their place from the office; only public-area ones may be public."""
+        merged = {
+            name: attrs.get(name, getattr(self.instance, name, None))
+            for name in (
+                "kind",
+                "office",
+                "local_government",
+                "kecamatan",
+                "is_public",
+                "crowd_busy_at",
+                "crowd_packed_at",
+            )
+        }
+        kind = merged["kind"] or CameraKind.OFFICE
+        if kind == CameraKind.OFFICE:
+            office = merged["office"]
+            if office is None:
+                raise serializers.ValidationError({"office": "an office camera needs its office"})
+            if merged["is_public"]:
+                raise serializers.ValidationError(
+                    {"is_public": "office cameras are never shown to the public"}
+                )
+            attrs["local_government"] = office.kecamatan.local_government
+            attrs["kecamatan"] = office.kecamatan
+        else:
+            if merged["office"] is not None:
+                raise serializers.ValidationError(
+                    {"office": "a public-area camera does not belong to an office"}
+                )
+            government = merged["local_government"] or roles.user_government(self._user())
+            if government is None:
+                raise serializers.ValidationError({"local_government": "required"})
+            kecamatan = merged["kecamatan"]
+            if kecamatan is not None and kecamatan.local_government_id != government.pk:
+                raise serializers.ValidationError(
+                    {"kecamatan": "kecamatan of another local government"}
+                )
+            attrs["local_government"] = government
+        name = attrs.get("name", getattr(self.instance, "name", None))
+        same_name = Camera.objects.filter(name=name)
+        if kind == CameraKind.OFFICE:
+            same_name = same_name.filter(office=merged["office"])
+        else:
+            same_name = same_name.filter(
+                office__isnull=True, local_government=attrs["local_government"]
+            )
+        if self.instance is not None:
+            same_name = same_name.exclude(pk=self.instance.pk)
+        if same_name.exists():
+            raise serializers.ValidationError({"name": "another camera here has this name"})
+        busy = merged["crowd_busy_at"] if merged["crowd_busy_at"] is not None else 5
+        packed = merged["crowd_packed_at"] if merged["crowd_packed_at"] is not None else 15
+        if packed <= busy:
+            raise serializers.ValidationError(
+                {"crowd_packed_at": "must be greater than crowd_busy_at"}
+            )
+        return attrs
 
     def get_has_credentials(self, camera: Camera) -> bool:
         return bool(camera.password) or bool(camera.username)

@@ -10,14 +10,15 @@ from kelurahan_monitor.api.permissions import DiskominfoOnly, ReadStaffWriteDisk
 class CameraViewSet(viewsets.ModelViewSet):
     serializer_class = CameraSerializer
     permission_classes = [DiskominfoOnly]
-    filterset_fields = ["office", "enabled"]
+    filterset_fields = ["office", "enabled", "kind", "is_public", "local_government"]
     filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.OrderingFilter]
     ordering_fields = ["name", "created_at"]
 
     def get_queryset(self):
-        scope = roles.office_scope(self.request.user, "office__")
         return (
-            Camera.objects.filter(scope).select_related("office").order_by("office__code", "name")
+            Camera.objects.filter(roles.camera_scope(self.request.user))
+            .select_related("office", "local_government", "kecamatan")
+            .order_by("local_government__code", "office__code", "name")
         )
 
 

@@ -50,8 +50,11 @@ def test_camera_form_keeps_stored_password_when_left_blank():
     form = CameraForm(
         instance=camera,
         data={
+            "kind": "office",
             "office": camera.office_id,
             "name": camera.name,
+            "crowd_busy_at": 5,
+            "crowd_packed_at": 15,
             "source_url": camera.source_url,
             "timeout_seconds": 10,
             "staff_zone": "[]",

@@ -35,7 +35,9 @@ def office(kendari) -> Office:
 
 @pytest.fixture
 def camera(office) -> Camera:
-    return Camera.objects.create(office=office, name="Ruang pelayanan", source_url="file:///x")
+    camera = Camera.for_office(office, name="Ruang pelayanan", source_url="file:///x")
+    camera.save()
+    return camera
 
 
 @pytest.fixture

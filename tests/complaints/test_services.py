@@ -71,7 +71,8 @@ def test_other_offices_cameras_do_not_count(office, observe, kendari):
     from compliance.models import Office
 
     other = Office.objects.exclude(pk=office.pk).first()
-    camera = Camera.objects.create(office=other, name="x", source_url="file:///y")
+    camera = Camera.for_office(other, name="x", source_url="file:///y")
+    camera.save()
     Observation.objects.create(
         camera=camera,
         slot=at(VISIT_DAY, 8, 30),

@@ -113,7 +113,7 @@ def build_dashboard_data(history_days: int = 90) -> DashboardData:
 
     cameras = Camera.objects.bulk_create(
         [
-            Camera(office=office, name="Ruang pelayanan", source_url="http://127.0.0.1:9/s.jpg")
+            Camera.for_office(office, name="Ruang pelayanan", source_url="http://127.0.0.1:9/s.jpg")
             for office in offices
         ]
     )

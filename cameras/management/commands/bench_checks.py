@@ -84,8 +84,8 @@ class Command(BaseCommand):
             government = LocalGovernment.objects.create(code="99.98", name="Bench", kind="kota")
             kecamatan = Kecamatan.objects.create(local_government=government, code="99.98.01")
             office = Office.objects.create(code="99.98.01.0001", name="Bench", kecamatan=kecamatan)
-            camera = Camera.objects.create(
-                office=office,
+            camera = Camera.for_office(
+                office,
                 name="bench",
                 source_url=camera_server.url(HIKVISION_PATH),
                 username=camera_server.username,
@@ -93,6 +93,7 @@ class Command(BaseCommand):
                 burst_frames=1,
                 burst_interval_seconds=0,
             )
+            camera.save()
             start_slot = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
             decode_ms: list[float] = []
             check_ms: list[float] = []

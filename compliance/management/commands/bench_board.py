@@ -91,7 +91,7 @@ class Command(BaseCommand):
                 )
         DailyVerdict.objects.bulk_create(verdicts, batch_size=5000)
         cameras = Camera.objects.bulk_create(
-            Camera(office=office, name="c", source_url="file:///dev/null") for office in created
+            Camera.for_office(office, name="c", source_url="file:///dev/null") for office in created
         )
         observations = []
         for index, camera in enumerate(cameras):

@@ -58,6 +58,6 @@ class Command(BaseCommand):
             for n in range(count)
         )
         Camera.objects.bulk_create(
-            Camera(office=office, name="c", source_url="file:///dev/null") for office in created
+            Camera.for_office(office, name="c", source_url="file:///dev/null") for office in created
         )
         return datetime(2026, 11, 24, 7, 30, tzinfo=ZoneInfo(government.time_zone))
