@@ -81,6 +81,13 @@ class Camera(models.Model):
         _("kondisi"), max_length=20, choices=HealthState.choices, default=HealthState.UNKNOWN
     )
     health_since = models.DateTimeField(_("kondisi sejak"), null=True, blank=True)
+    # Kept by the still capture so the wall reads every camera's latest picture in one query.
+    latest_still = models.ForeignKey(
+        "CameraStill", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    latest_picture = models.ForeignKey(
+        "CameraStill", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # Without credentials: they live encrypted in the two fields below.
     source_url = models.CharField(
         _("alamat sumber"),

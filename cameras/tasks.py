@@ -8,7 +8,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
-from cameras import services
+from cameras import services, stills
 from cameras.models import Observation
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,28 @@ def run_camera_check(self, observation_id: int, now: str | None = None) -> str:
             observation_id, "timeout", "check exceeded its time limit", clock
         )
         return "timeout"
+
+
+@shared_task(
+    name="cameras.tasks.capture_still",
+    # One frame, not a burst: above the capture deadline, below the interval's usefulness.
+    soft_time_limit=30,
+    time_limit=40,
+)
+def capture_still(camera_id: int, slot_iso: str) -> str:
+    """Capture the wall/public still of one camera for one interval (duplicates are no-ops)."""
+    try:
+        summary = stills.capture_still(camera_id, datetime.fromisoformat(slot_iso), timezone.now())
+    except SoftTimeLimitExceeded:
+        logger.warning("still of camera %s exceeded its time limit", camera_id)
+        return "timeout"
+    return summary.status
+
+
+@shared_task(name="cameras.tasks.purge_old_stills")
+def purge_old_stills() -> int:
+    """Delete wall/public stills past STILL_RETENTION_HOURS."""
+    return stills.purge_old_stills()
 
 
 @shared_task(name="cameras.tasks.purge_expired_evidence")

@@ -83,6 +83,10 @@ app.conf.beat_schedule = {
         "task": "cameras.tasks.purge_expired_evidence",
         "schedule": crontab(minute=30, hour=2),
     },
+    "purge-old-stills-hourly": {
+        "task": "cameras.tasks.purge_old_stills",
+        "schedule": crontab(minute=7),
+    },
     "sync-holidays-twice-a-year": {
         "task": "compliance.tasks.sync_national_holidays",
         "schedule": crontab(minute=5, hour=0, day_of_month=1, month_of_year="1,7"),

@@ -145,6 +145,17 @@ WHITENOISE_USE_FINDERS = True
 EVIDENCE_ROOT = Path(env.str("EVIDENCE_ROOT", default=str(VAR_DIR / "evidence")))
 REPORTS_ROOT = Path(env.str("REPORTS_ROOT", default=str(VAR_DIR / "reports")))
 EVIDENCE_RETENTION_DAYS = env.int("EVIDENCE_RETENTION_DAYS", default=90)
+# Command-centre wall and public page: at most one capture per camera per interval, whoever
+# watches; stills (blurred) are kept for the tile history, then purged.
+STILL_INTERVAL_SECONDS = env.int("STILL_INTERVAL_SECONDS", default=30)
+WALL_REFRESH_SECONDS = env.int("WALL_REFRESH_SECONDS", default=30)
+PUBLIC_REFRESH_SECONDS = env.int("PUBLIC_REFRESH_SECONDS", default=45)
+STILL_RETENTION_HOURS = env.int("STILL_RETENTION_HOURS", default=24)
+WALL_HISTORY_HOURS = env.int("WALL_HISTORY_HOURS", default=6)
+# Real map tiles on the public page only when configured (e.g. a municipal tile server,
+# "https://tiles.example.go.id/{z}/{x}/{y}.png"); the default map is an offline schematic.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "evidence": {

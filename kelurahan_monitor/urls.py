@@ -20,6 +20,9 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("laporan/", include("reports.urls")),
     path("pengaduan/", include("complaints.urls")),
+    path("pusat-komando/", include("cameras.urls")),
+    path("kejadian/", include("incidents.urls")),
+    path("publik/", include("cameras.public_urls")),
     path("", include("compliance.urls")),
     prefix_default_language=False,
 )

@@ -10,6 +10,7 @@ FORBIDDEN = {
     "compliance/domain": {"django", "cv2", "mediapipe", "celery"},
     "cameras/sources": {"django", "celery"},
     "cameras/vision": {"django", "celery"},
+    "cameras/domain": {"django", "cv2", "mediapipe", "celery"},
 }
 
 

@@ -1,0 +1,293 @@
+"""Read queries of the command-centre wall and the public camera page."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cameras.domain.wall import (
+    CrowdLevel,
+    HealthSpan,
+    Sparkline,
+    age_seconds,
+    crowd_level,
+    health_spans,
+    sparkline,
+)
+from cameras.models import Camera, CameraGroup, CameraKind, CameraStill, HealthState
+from compliance.models import DailyVerdict, LocalGovernment, VerdictStatus
+from kelurahan_monitor import roles
+from kelurahan_monitor.roles import User
+
+_FINISHED = ~Q(status__in=["pending", "running"])
+
+
+def wall_cameras(user: User) -> QuerySet[Camera]:
+    """Every enabled camera the user may see, with what a tile needs, in one query."""
+    return (
+        Camera.objects.filter(roles.camera_scope(user), enabled=True)
+        .select_related("office", "kecamatan", "local_government", "latest_still", "latest_picture")
+        .order_by("local_government__code", "kecamatan__code", "office__code", "name")
+    )
+
+
+@dataclass(frozen=True)
+class WallTile:
+    camera_id: int
+    name: str
+    place: str
+    kind: str
+    health: str
+    health_label: str
+    health_since: datetime | None
+    age_seconds: int | None  # of the picture shown
+    captured_at: datetime | None
+    picture_url: str  # "" when the camera never gave a picture
+    people: int | None
+    verdict: str  # office cameras: today's verdict status ("" if none)
+    verdict_label: str
+    minutes_late: int | None
+    is_public: bool
+
+
+@dataclass
+class WallGroup:
+    key: str
+    label: str
+    tiles: list[WallTile] = field(default_factory=list)
+
+
+def _today_verdicts(cameras: Iterable[Camera], now: datetime) -> dict[int, DailyVerdict]:
+    office_ids = {camera.office_id for camera in cameras if camera.office_id}
+    if not office_ids:
+        return {}
+    today = timezone.localdate(now)
+    return {
+        verdict.office_id: verdict
+        for verdict in DailyVerdict.objects.filter(office_id__in=office_ids, date=today)
+    }
+
+
+def _tile(camera: Camera, verdict: DailyVerdict | None, now: datetime) -> WallTile:
+    picture = camera.latest_picture
+    status = ""
+    minutes_late = None
+    if verdict is not None:
+        status = verdict.override_status or verdict.status
+        minutes_late = verdict.minutes_late
+    return WallTile(
+        camera_id=camera.pk,
+        name=camera.name,
+        place=camera.place,
+        kind=camera.kind,
+        health=camera.health_state,
+        health_label=str(HealthState(camera.health_state).label),
+        health_since=camera.health_since,
+        age_seconds=age_seconds(picture.captured_at if picture else None, now),
+        captured_at=picture.captured_at if picture else None,
+        picture_url=(
+            reverse("cameras:wall_still", args=[camera.pk, picture.pk]) if picture else ""
+        ),
+        people=camera.latest_still.people_count if camera.latest_still_id else None,
+        verdict=status,
+        verdict_label=str(VerdictStatus(status).label) if status else "",
+        minutes_late=minutes_late,
+        is_public=camera.is_public,
+    )
+
+
+def wall(user: User, now: datetime, group_by: str = "kecamatan", group_id: int | None = None):
+    """(groups of tiles, cameras shown). `group_by` is "kecamatan" or "grup" (operator groups;
+    `group_id` shows only that one). Three queries whatever the number of cameras."""
+    cameras = list(wall_cameras(user))
+    verdicts = _today_verdicts(cameras, now)
+    tiles = {camera.pk: _tile(camera, verdicts.get(camera.office_id), now) for camera in cameras}
+    groups: list[WallGroup] = []
+    if group_by == "grup":
+        visible = {camera.pk for camera in cameras}
+        chosen = camera_groups(user)
+        if group_id is not None:
+            chosen = chosen.filter(pk=group_id)
+        for group in chosen.prefetch_related("cameras"):
+            members = [tiles[c.pk] for c in group.cameras.all() if c.pk in visible]
+            groups.append(WallGroup(f"g{group.pk}", group.name, members))
+    else:
+        by_key: dict[str, WallGroup] = {}
+        for camera in cameras:
+            key = f"k{camera.kecamatan_id or 0}"
+            if key not in by_key:
+                label = camera.kecamatan.name if camera.kecamatan_id else _("Tanpa kecamatan")
+                if roles.visible_governments(user).count() != 1:
+                    label = f"{camera.local_government.name} · {label}"
+                by_key[key] = WallGroup(key, label)
+            by_key[key].tiles.append(tiles[camera.pk])
+        groups = list(by_key.values())
+    return groups, cameras
+
+
+def camera_groups(user: User) -> QuerySet[CameraGroup]:
+    return CameraGroup.objects.filter(local_government__in=roles.visible_governments(user))
+
+
+@dataclass(frozen=True)
+class StillView:
+    still_id: int
+    slot: datetime
+    captured_at: datetime | None
+    status: str
+    status_label: str
+    people: int | None
+    picture_url: str
+
+
+@dataclass(frozen=True)
+class SpanView:
+    state: str
+    label: str
+    starts: datetime
+    ends: datetime | None
+
+
+@dataclass(frozen=True)
+class CameraHistory:
+    camera: Camera
+    stills: list[StillView]  # newest first, with a picture
+    counts: list[tuple[datetime, int]]  # oldest first
+    chart: Sparkline | None
+    spans: list[SpanView]  # oldest first
+    hours: int
+
+
+def _span_view(span: HealthSpan) -> SpanView:
+    return SpanView(
+        span.state.value, str(HealthState(span.state.value).label), span.starts, span.ends
+    )
+
+
+def camera_history(camera: Camera, now: datetime, hours: int | None = None) -> CameraHistory:
+    """The last `hours` of one camera's stills: a strip of pictures, counts and health spans."""
+    hours = hours or settings.WALL_HISTORY_HOURS
+    rows = list(
+        CameraStill.objects.filter(camera=camera, slot__gte=now - timedelta(hours=hours))
+        .filter(_FINISHED)
+        .order_by("slot")
+        .only("pk", "slot", "captured_at", "status", "people_count", "image")
+    )
+    stills = [
+        StillView(
+            row.pk,
+            row.slot,
+            row.captured_at,
+            row.status,
+            str(row.get_status_display()),
+            row.people_count,
+            reverse("cameras:wall_still", args=[camera.pk, row.pk]),
+        )
+        for row in reversed(rows)
+        if row.image
+    ]
+    counts = [(row.slot, row.people_count) for row in rows if row.people_count is not None]
+    spans = health_spans([(row.captured_at or row.slot, row.status) for row in rows])
+    chart = sparkline([count for _slot, count in counts])
+    return CameraHistory(camera, stills, counts, chart, [_span_view(s) for s in spans], hours)
+
+
+# --- Public page --------------------------------------------------------------------------------
+
+
+def public_governments() -> QuerySet[LocalGovernment]:
+    """Governments that show at least one public camera."""
+    return LocalGovernment.objects.filter(cameras__is_public=True, cameras__enabled=True).distinct()
+
+
+def public_cameras(government: LocalGovernment) -> QuerySet[Camera]:
+    return (
+        Camera.objects.filter(
+            local_government=government,
+            kind=CameraKind.PUBLIC_AREA,
+            is_public=True,
+            enabled=True,
+        )
+        .select_related("kecamatan", "latest_still", "latest_picture")
+        .order_by("kecamatan__code", "name")
+    )
+
+
+@dataclass(frozen=True)
+class PublicCamera:
+    """What the public may know of a camera: never its address or credentials."""
+
+    camera_id: int
+    name: str
+    place: str
+    kecamatan: str
+    latitude: float | None
+    longitude: float | None
+    picture_url: str
+    captured_at: datetime | None
+    age_seconds: int | None
+    online: bool
+    crowd: CrowdLevel | None
+    crowd_label: str
+
+
+def crowd_label(level: CrowdLevel | None) -> str:
+    labels = {
+        CrowdLevel.QUIET: _("Sepi"),
+        CrowdLevel.BUSY: _("Ramai"),
+        CrowdLevel.PACKED: _("Padat"),
+    }
+    return labels[level] if level is not None else _("Tidak diketahui")
+
+
+def _public_picture(camera: Camera) -> CameraStill | None:
+    """The newest still with a public image: latest_picture, if it has one."""
+    still = camera.latest_picture
+    if still is not None and still.public_image:
+        return still
+    return (
+        CameraStill.objects.filter(camera=camera).exclude(public_image="").order_by("-slot").first()
+    )
+
+
+def public_camera_views(government: LocalGovernment, now: datetime) -> list[PublicCamera]:
+    views = []
+    for camera in public_cameras(government):
+        picture = _public_picture(camera)
+        latest = camera.latest_still
+        level = None
+        if (
+            latest is not None
+            and latest.status == "ok"
+            and latest.slot >= now - timedelta(seconds=settings.STILL_INTERVAL_SECONDS * 4)
+        ):
+            level = crowd_level(latest.people_count, camera.crowd_busy_at, camera.crowd_packed_at)
+        views.append(
+            PublicCamera(
+                camera_id=camera.pk,
+                name=camera.name,
+                place=camera.place,
+                kecamatan=camera.kecamatan.name if camera.kecamatan_id else "",
+                latitude=float(camera.latitude) if camera.latitude is not None else None,
+                longitude=float(camera.longitude) if camera.longitude is not None else None,
+                picture_url=(
+                    reverse(
+                        "public:camera_still",
+                        args=[government.code, camera.pk, picture.pk],
+                    )
+                    if picture
+                    else ""
+                ),
+                captured_at=picture.captured_at if picture else None,
+                age_seconds=age_seconds(picture.captured_at if picture else None, now),
+                online=camera.health_state == HealthState.ONLINE,
+                crowd=level,
+                crowd_label=crowd_label(level),
+            )
+        )
+    return views

@@ -1,0 +1,88 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cameras.models import Camera
+from incidents.models import Incident
+
+MAX_DURATION = timedelta(days=14)
+
+
+class IncidentForm(forms.ModelForm):
+    """An operator's post. Times are entered in the deployment zone (WITA)."""
+
+    starts_at = forms.DateTimeField(
+        label=_("mulai"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    expires_at = forms.DateTimeField(
+        label=_("berakhir"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "kind",
+            "severity",
+            "title",
+            "place",
+            "description",
+            "latitude",
+            "longitude",
+            "camera",
+            "starts_at",
+            "expires_at",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, government, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.government = government
+        # Only this government's cameras; a post's picture can only come from a public one.
+        self.fields["camera"].queryset = Camera.objects.filter(
+            local_government=government, enabled=True
+        ).order_by("kind", "name")
+        self.fields["camera"].help_text = _(
+            "Gambar (semua orang diburamkan) hanya dilampirkan dari kamera publik."
+        )
+        if not self.instance.pk:
+            now = timezone.localtime().replace(second=0, microsecond=0)
+            self.initial.setdefault("starts_at", now)
+            self.initial.setdefault("expires_at", now + timedelta(hours=3))
+
+    def clean_latitude(self):
+        value = self.cleaned_data.get("latitude")
+        if value is not None and not -90 <= value <= 90:
+            raise forms.ValidationError(_("Lintang harus antara -90 dan 90."))
+        return value
+
+    def clean_longitude(self):
+        value = self.cleaned_data.get("longitude")
+        if value is not None and not -180 <= value <= 180:
+            raise forms.ValidationError(_("Bujur harus antara -180 dan 180."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, expires = cleaned.get("starts_at"), cleaned.get("expires_at")
+        if starts and expires:
+            if expires <= starts:
+                self.add_error("expires_at", _("Waktu berakhir harus setelah waktu mulai."))
+            elif expires - starts > MAX_DURATION:
+                self.add_error(
+                    "expires_at",
+                    _("Paling lama 14 hari; buat kiriman baru bila masih berlangsung."),
+                )
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error(
+                "longitude", _("Isi lintang dan bujur bersama-sama, atau kosongkan keduanya.")
+            )
+        return cleaned
+
+    def save(self, commit: bool = True) -> Incident:
+        incident = super().save(commit=False)
+        incident.local_government = self.government
+        if commit:
+            incident.save()
+        return incident
