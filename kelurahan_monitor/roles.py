@@ -153,6 +153,17 @@ def export_government_code(user: User) -> str | None:
     return None if getattr(user, "is_superuser", False) else "-"
 
 
+def visible_reports_filter(user: User, prefix: str = "") -> Q:
+    """Stored reports of the user's own government; rows from before reports were per
+    government (no government) only for a superuser."""
+    government_id, _ = _profile_scope(user)
+    if government_id is not None:
+        return Q(**{f"{prefix}local_government_id": government_id})
+    if getattr(user, "is_superuser", False):
+        return Q()
+    return Q(pk__in=[])
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The client address as Django sees it (behind a proxy, REMOTE_ADDR is set by it)."""
     return request.META.get("REMOTE_ADDR") or None

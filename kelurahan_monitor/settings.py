@@ -242,6 +242,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "VerdictStatusEnum": "compliance.models.VerdictStatus",
         "ObservationStatusEnum": "cameras.models.ObservationStatus",
+        "CameraKindEnum": "cameras.models.CameraKind",
+        "HealthStateEnum": "cameras.models.HealthState",
+        "IncidentKindEnum": "incidents.models.IncidentKind",
+        "IncidentSeverityEnum": "incidents.models.Severity",
     },
 }
 

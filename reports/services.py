@@ -1,8 +1,9 @@
 """Report services: build workbooks and CSV from the selectors, store them, e-mail them.
 
-Storing is idempotent: one Report row per (kind, date), its file written to a temporary name and
-moved over the old one, so a rebuild replaces the report and never adds a second. E-mailing is
-claimed with a conditional UPDATE on ``emailed_at``: a duplicate task delivery sends nothing.
+Storing is idempotent: one Report row per (government, kind, date), its file written to a
+temporary name and moved over the old one, so a rebuild replaces the report and never adds a
+second. E-mailing is claimed with a conditional UPDATE on ``emailed_at``: a duplicate task
+delivery sends nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from compliance import domain
-from compliance.models import Office
+from compliance.models import LocalGovernment, Office
 from compliance.services import load_calendars
 from reports import csv_export, excel, selectors
 from reports.models import Report
@@ -129,7 +130,32 @@ def report_path(report: Report) -> Path:
     return path
 
 
-def _store(kind: str, day: date, relative: str, write: Callable[[IO[bytes]], object]) -> Report:
+def reporting_governments() -> list[LocalGovernment]:
+    """Governments with at least one active office: each gets its own reports."""
+    return list(
+        LocalGovernment.objects.filter(kecamatan__offices__active=True).distinct().order_by("code")
+    )
+
+
+def _government_or_sole(government: LocalGovernment | None) -> LocalGovernment:
+    """`government`, or the deployment's only reporting government; several need a choice."""
+    if government is not None:
+        return government
+    governments = reporting_governments()
+    if len(governments) != 1:
+        raise ValueError(
+            f"{len(governments)} local governments have offices: name the one to report on"
+        )
+    return governments[0]
+
+
+def _store(
+    government: LocalGovernment,
+    kind: str,
+    day: date,
+    relative: str,
+    write: Callable[[IO[bytes]], object],
+) -> Report:
     """Write a report file atomically (temp file + rename) and upsert its row."""
     root = Path(settings.REPORTS_ROOT)
     target = root / relative
@@ -143,6 +169,7 @@ def _store(kind: str, day: date, relative: str, write: Callable[[IO[bytes]], obj
         Path(temporary).unlink(missing_ok=True)
         raise
     report, _created = Report.objects.update_or_create(
+        local_government=government,
         kind=kind,
         date=day,
         defaults={"file_path": relative, "size_bytes": target.stat().st_size},
@@ -150,28 +177,44 @@ def _store(kind: str, day: date, relative: str, write: Callable[[IO[bytes]], obj
     return report
 
 
-def build_daily_report(day: date, kind: str, now: datetime | None = None) -> Report:
-    """Build and store the morning ("pagi") or end-of-day ("sore") report of local date ``day``.
+def build_daily_report(
+    day: date,
+    kind: str,
+    now: datetime | None = None,
+    government: LocalGovernment | None = None,
+) -> Report:
+    """Build and store one government's morning ("pagi") or end-of-day ("sore") report of
+    local date ``day`` (``government`` may be omitted when the deployment has only one).
 
-    Idempotent: the file at ``harian/<year>/laporan-harian-<date>-<pagi|sore>.xlsx`` and the
-    Report row for (kind, date) are replaced, never duplicated. E-mail state is kept.
+    Idempotent: the file at ``harian/<code>/<year>/laporan-harian-<date>-<pagi|sore>.xlsx`` and
+    the Report row for (government, kind, date) are replaced, never duplicated. E-mail state
+    is kept.
     """
     report_kind = parse_daily_kind(kind)
+    government = _government_or_sole(government)
     with translation.override(settings.LANGUAGE_CODE):
-        content, _rows = daily_xlsx(day, report_kind, now)
-    relative = f"harian/{day:%Y}/{daily_filename(day, 'xlsx', report_kind)}"
-    return _store(report_kind, day, relative, lambda out: out.write(content))
+        content, _rows = daily_xlsx(day, report_kind, now, government.code)
+    relative = f"harian/{government.code}/{day:%Y}/{daily_filename(day, 'xlsx', report_kind)}"
+    return _store(government, report_kind, day, relative, lambda out: out.write(content))
 
 
-def build_monthly_report(year: int, month: int, now: datetime | None = None) -> Report:
-    """Build and store the monthly recap; one row per month (dated the 1st), replaced on rerun."""
-    relative = f"bulanan/{monthly_filename(year, month, 'xlsx')}"
+def build_monthly_report(
+    year: int,
+    month: int,
+    now: datetime | None = None,
+    government: LocalGovernment | None = None,
+) -> Report:
+    """Build and store one government's monthly recap; one row per month (dated the 1st),
+    replaced on rerun."""
+    government = _government_or_sole(government)
+    relative = f"bulanan/{government.code}/{monthly_filename(year, month, 'xlsx')}"
     with translation.override(settings.LANGUAGE_CODE):
         return _store(
+            government,
             Report.Kind.MONTHLY,
             date(year, month, 1),
             relative,
-            lambda out: write_monthly_xlsx(year, month, out, now),
+            lambda out: write_monthly_xlsx(year, month, out, now, government.code),
         )
 
 
@@ -234,11 +277,23 @@ def _report_message(report: Report, to: list[str]) -> EmailMessage:
             "report": report.get_kind_display(),
             "day": date_format(report.date, "l, j F Y"),
         }
-        _meta, rows = selectors.daily_report(report.date, "")
+        code = report.local_government.code if report.local_government_id else None
+        _meta, rows = selectors.daily_report(report.date, "", government_code=code)
         body = _daily_body(report, rows)
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)
     message.attach(report.filename, report_path(report).read_bytes(), XLSX_CONTENT_TYPE)
     return message
+
+
+def report_recipients(report_id: int) -> list[str]:
+    """The government's own report addresses, else the deployment's REPORT_RECIPIENTS."""
+    own = (
+        Report.objects.filter(pk=report_id)
+        .values_list("local_government__report_emails", flat=True)
+        .first()
+    )
+    addresses = [address.strip() for address in (own or "").split(",") if address.strip()]
+    return addresses or list(settings.REPORT_RECIPIENTS)
 
 
 def send_report(
@@ -253,7 +308,7 @@ def send_report(
     through (``resend=True`` sends again). Without recipients (REPORT_RECIPIENTS empty) nothing
     is sent. When sending fails the claim is released so a retry can send.
     """
-    to = list(recipients if recipients is not None else settings.REPORT_RECIPIENTS)
+    to = list(recipients if recipients is not None else report_recipients(report_id))
     if not to:
         return False
     claimed_at = timezone.now()
@@ -277,9 +332,13 @@ def send_report(
 # --- Scheduled entry points -------------------------------------------------------------------
 
 
-def is_city_working_day(day: date) -> bool:
-    """True when at least one active office has working hours on ``day`` (holidays close all)."""
-    offices = list(Office.objects.filter(active=True).select_related("kecamatan__local_government"))
+def is_city_working_day(day: date, government: LocalGovernment | None = None) -> bool:
+    """True when at least one active office (of ``government``, if given) has working hours on
+    ``day`` (holidays close all)."""
+    offices_query = Office.objects.filter(active=True).select_related("kecamatan__local_government")
+    if government is not None:
+        offices_query = offices_query.filter(kecamatan__local_government=government)
+    offices = list(offices_query)
     if not offices:
         return False
     calendars = load_calendars(offices, day, day)
@@ -290,30 +349,38 @@ def is_city_working_day(day: date) -> bool:
 
 def build_and_send_daily_report(
     kind: str, day: date | None = None, now: datetime | None = None, *, resend: bool = False
-) -> Report | None:
-    """The scheduled daily report: skip days on which no office works, else build, store, send.
+) -> list[Report]:
+    """The scheduled daily report of every government whose offices work on ``day``: build,
+    store and send each; governments on a day off get none.
 
     ``day`` defaults to today in the deployment zone. Safe to run twice: the second run
-    replaces the stored report and sends no second e-mail (unless ``resend``).
+    replaces the stored reports and sends no second e-mail (unless ``resend``).
     """
     day = day or timezone.localdate(now)
-    if not is_city_working_day(day):
-        logger.info("no office works on %s: no %s report", day, kind)
-        return None
-    report = build_daily_report(day, kind, now)
-    send_report(report.pk, resend=resend)
-    report.refresh_from_db()
-    return report
+    reports = []
+    for government in reporting_governments():
+        if not is_city_working_day(day, government):
+            logger.info("no office of %s works on %s: no %s report", government, day, kind)
+            continue
+        report = build_daily_report(day, kind, now, government)
+        send_report(report.pk, resend=resend)
+        report.refresh_from_db()
+        reports.append(report)
+    return reports
 
 
 def build_and_send_monthly_report(
     year: int | None = None, month: int | None = None, now: datetime | None = None
-) -> Report:
-    """The monthly recap of ``year``/``month`` (default: last month), stored and e-mailed once."""
+) -> list[Report]:
+    """Every government's monthly recap of ``year``/``month`` (default: last month), stored and
+    e-mailed once."""
     if year is None or month is None:
         previous = timezone.localdate(now).replace(day=1) - timedelta(days=1)
         year, month = previous.year, previous.month
-    report = build_monthly_report(year, month, now)
-    send_report(report.pk)
-    report.refresh_from_db()
-    return report
+    reports = []
+    for government in reporting_governments():
+        report = build_monthly_report(year, month, now, government)
+        send_report(report.pk)
+        report.refresh_from_db()
+        reports.append(report)
+    return reports

@@ -21,11 +21,11 @@ _TRANSIENT = (OperationalError, SMTPException, ConnectionError, TimeoutError)
     soft_time_limit=300,
     time_limit=330,
 )
-def build_and_send_daily_report(kind: str, date_iso: str | None = None) -> int | None:
-    """Morning ("pagi") or end-of-day ("sore") report of ``date_iso`` (default: today, WITA)."""
+def build_and_send_daily_report(kind: str, date_iso: str | None = None) -> list[int]:
+    """Morning ("pagi") or end-of-day ("sore") reports of ``date_iso`` (default: today, WITA),
+    one per local government whose offices work that day."""
     day = date.fromisoformat(date_iso) if date_iso else None
-    report = services.build_and_send_daily_report(kind, day)
-    return report.pk if report else None
+    return [report.pk for report in services.build_and_send_daily_report(kind, day)]
 
 
 @shared_task(
@@ -37,9 +37,9 @@ def build_and_send_daily_report(kind: str, date_iso: str | None = None) -> int |
     soft_time_limit=1800,
     time_limit=1900,
 )
-def build_and_send_monthly_report(month_iso: str | None = None) -> int:
-    """Monthly recap of ``month_iso`` ("YYYY-MM"; default: last month)."""
+def build_and_send_monthly_report(month_iso: str | None = None) -> list[int]:
+    """Monthly recaps of ``month_iso`` ("YYYY-MM"; default: last month), one per government."""
     year = month = None
     if month_iso:
         year, month = (int(part) for part in month_iso.split("-"))
-    return services.build_and_send_monthly_report(year, month).pk
+    return [report.pk for report in services.build_and_send_monthly_report(year, month)]

@@ -67,7 +67,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
             return redirect(f"reports:monthly_{fmt}", month=(year, number))
         except ValueError:
             pass
-    page = Paginator(Report.objects.order_by("-date", "kind"), 40).get_page(request.GET.get("hal"))
+    visible = Report.objects.filter(roles.visible_reports_filter(request.user))
+    page = Paginator(
+        visible.select_related("local_government").order_by("-date", "kind"), 40
+    ).get_page(request.GET.get("hal"))
     today = timezone.localdate()
     return render(
         request,
@@ -137,7 +140,9 @@ def monthly_csv(request: HttpRequest, month: tuple[int, int]) -> StreamingHttpRe
 @require_GET
 @staff_required
 def report_download(request: HttpRequest, pk: int) -> FileResponse:
-    report = get_object_or_404(Report, pk=pk)
+    report = get_object_or_404(
+        Report.objects.filter(roles.visible_reports_filter(request.user)), pk=pk
+    )
     try:
         path = services.report_path(report)
         handle = path.open("rb")

@@ -23,7 +23,9 @@ class ScopedSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("unknown office")
         return office
 
-    def validate_kecamatan(self, kecamatan: Kecamatan) -> Kecamatan:
+    def validate_kecamatan(self, kecamatan: Kecamatan | None) -> Kecamatan | None:
+        if kecamatan is None:
+            return None
         governments = roles.visible_governments(self._user())
         if not governments.filter(pk=kecamatan.local_government_id).exists():
             raise serializers.ValidationError("unknown kecamatan")

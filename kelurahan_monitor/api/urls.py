@@ -2,9 +2,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from cameras.api.public import PublicCameraViewSet
 from cameras.api.views import CameraViewSet, ObservationViewSet
 from complaints.api.views import ComplaintViewSet
 from compliance.api import views as compliance_views
+from incidents.api.views import IncidentViewSet, PublicIncidentViewSet
 from kelurahan_monitor.api.health import health
 from reports.api.views import ReportViewSet
 
@@ -20,6 +22,9 @@ router.register("observations", ObservationViewSet, basename="observation")
 router.register("audit-log", compliance_views.AuditLogViewSet, basename="auditlog")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("reports", ReportViewSet, basename="report")
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("public/incidents", PublicIncidentViewSet, basename="public-incident")
+router.register("public/cameras", PublicCameraViewSet, basename="public-camera")
 
 app_name = "api"
 urlpatterns = [

@@ -34,7 +34,9 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["kind", "date"]
 
     def get_queryset(self):
-        return Report.objects.order_by("-date", "kind")
+        return Report.objects.filter(roles.visible_reports_filter(self.request.user)).order_by(
+            "-date", "kind"
+        )
 
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:

@@ -71,24 +71,36 @@ def viewport_name(request) -> str:
     return request.param
 
 
-@pytest.fixture
-def browser_page(chromium, viewport_name):
+def open_page(chromium, viewport: dict, *, phone: bool = False, **context_options):
+    """A new context (Indonesian, WITA) and page with its console captured as `console_log`.
+    The caller closes `page.context`."""
     context = chromium.new_context(
-        viewport=VIEWPORTS[viewport_name],
+        viewport=viewport,
         locale="id-ID",
         timezone_id="Asia/Makassar",
-        accept_downloads=True,
-        is_mobile=viewport_name == "phone",
-        has_touch=viewport_name == "phone",
-        device_scale_factor=2 if viewport_name == "phone" else 1,
+        is_mobile=phone,
+        has_touch=phone,
+        device_scale_factor=2 if phone else 1,
+        **context_options,
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
     log = ConsoleLog()
     log.attach(page)
     page.console_log = log
+    return page
+
+
+@pytest.fixture
+def browser_page(chromium, viewport_name):
+    page = open_page(
+        chromium,
+        VIEWPORTS[viewport_name],
+        phone=viewport_name == "phone",
+        accept_downloads=True,
+    )
     yield page
-    context.close()
+    page.context.close()
 
 
 def save_screenshot(page, name: str) -> Path:

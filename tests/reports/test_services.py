@@ -20,7 +20,8 @@ def test_daily_report_is_stored_under_reports_root_with_its_row(day_with_verdict
     day, _offices = day_with_verdicts
     report = services.build_daily_report(day, "pagi", NOW)
     assert report.kind == Report.Kind.MORNING
-    assert report.file_path == "harian/2026/laporan-harian-2026-11-24-pagi.xlsx"
+    assert report.file_path == "harian/74.71/2026/laporan-harian-2026-11-24-pagi.xlsx"
+    assert report.local_government.code == "74.71"
     path = reports_root / report.file_path
     assert path.is_file()
     assert report.size_bytes == path.stat().st_size
@@ -38,7 +39,7 @@ def test_rebuilding_a_day_replaces_the_file_and_the_row(day_with_verdicts, repor
     again = services.build_daily_report(day, "morning", NOW)
     assert again.pk == first.pk
     assert Report.objects.count() == 1
-    assert [p.name for p in (reports_root / "harian/2026").iterdir()] == [
+    assert [p.name for p in (reports_root / "harian/74.71/2026").iterdir()] == [
         "laporan-harian-2026-11-24-pagi.xlsx"
     ]
     ws = openpyxl.load_workbook(reports_root / again.file_path)["Harian"]
@@ -62,7 +63,7 @@ def test_report_is_emailed_once_with_the_workbook_attached(
 ):
     settings.REPORT_RECIPIENTS = ["walikota@kendarikota.go.id", "diskominfo@kendarikota.go.id"]
     day, offices = day_with_verdicts
-    report = services.build_and_send_daily_report("pagi", day, NOW)
+    [report] = services.build_and_send_daily_report("pagi", day, NOW)
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == settings.REPORT_RECIPIENTS
@@ -79,7 +80,7 @@ def test_report_is_emailed_once_with_the_workbook_attached(
     assert report.recipients == settings.REPORT_RECIPIENTS
 
     # A duplicate delivery of the task rebuilds the file but sends nothing.
-    again = services.build_and_send_daily_report("pagi", day, NOW)
+    [again] = services.build_and_send_daily_report("pagi", day, NOW)
     assert again.pk == report.pk
     assert len(mailoutbox) == 1
     assert Report.objects.count() == 1
@@ -88,7 +89,7 @@ def test_report_is_emailed_once_with_the_workbook_attached(
 def test_no_recipients_no_email(day_with_verdicts, reports_root, settings, mailoutbox):
     settings.REPORT_RECIPIENTS = []
     day, _offices = day_with_verdicts
-    report = services.build_and_send_daily_report("sore", day, NOW)
+    [report] = services.build_and_send_daily_report("sore", day, NOW)
     assert mailoutbox == []
     report.refresh_from_db()
     assert report.emailed_at is None
@@ -121,7 +122,7 @@ def test_failed_email_releases_the_claim_so_a_retry_sends(
 )
 def test_no_report_on_a_day_no_office_works(kendari, reports_root, settings, mailoutbox, day):
     settings.REPORT_RECIPIENTS = ["walikota@kendarikota.go.id"]
-    assert services.build_and_send_daily_report("pagi", day) is None
+    assert services.build_and_send_daily_report("pagi", day) == []
     assert Report.objects.count() == 0
     assert mailoutbox == []
 
@@ -131,9 +132,9 @@ def test_monthly_report_is_stored_once_per_month(
 ):
     settings.REPORT_RECIPIENTS = ["walikota@kendarikota.go.id"]
     now = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
-    report = services.build_and_send_monthly_report(now=now)  # default: last month
+    [report] = services.build_and_send_monthly_report(now=now)  # default: last month
     assert (report.kind, report.date) == ("monthly", date(2026, 11, 1))
-    assert report.file_path == "bulanan/rekap-bulanan-2026-11.xlsx"
+    assert report.file_path == "bulanan/74.71/rekap-bulanan-2026-11.xlsx"
     services.build_and_send_monthly_report(2026, 11, now)
     assert Report.objects.count() == 1
     assert len(mailoutbox) == 1

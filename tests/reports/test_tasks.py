@@ -18,16 +18,16 @@ def test_daily_task_passes_kind_and_date(monkeypatch):
     monkeypatch.setattr(
         services,
         "build_and_send_daily_report",
-        lambda kind, day: calls.append((kind, day)) or Stored,
+        lambda kind, day: calls.append((kind, day)) or [Stored],
     )
-    assert tasks.build_and_send_daily_report("sore", "2026-11-24") == 41
-    assert tasks.build_and_send_daily_report("pagi") == 41
+    assert tasks.build_and_send_daily_report("sore", "2026-11-24") == [41]
+    assert tasks.build_and_send_daily_report("pagi") == [41]
     assert calls == [("sore", date(2026, 11, 24)), ("pagi", None)]
 
 
 def test_daily_task_on_a_day_off_returns_nothing(monkeypatch):
-    monkeypatch.setattr(services, "build_and_send_daily_report", lambda kind, day: None)
-    assert tasks.build_and_send_daily_report("pagi", "2026-11-22") is None
+    monkeypatch.setattr(services, "build_and_send_daily_report", lambda kind, day: [])
+    assert tasks.build_and_send_daily_report("pagi", "2026-11-22") == []
 
 
 def test_monthly_task_parses_the_month(monkeypatch):
@@ -37,10 +37,10 @@ def test_monthly_task_parses_the_month(monkeypatch):
         pk = 3
 
     monkeypatch.setattr(
-        services, "build_and_send_monthly_report", lambda y, m: calls.append((y, m)) or Stored
+        services, "build_and_send_monthly_report", lambda y, m: calls.append((y, m)) or [Stored]
     )
-    assert tasks.build_and_send_monthly_report("2026-11") == 3
-    assert tasks.build_and_send_monthly_report() == 3
+    assert tasks.build_and_send_monthly_report("2026-11") == [3]
+    assert tasks.build_and_send_monthly_report() == [3]
     assert calls == [(2026, 11), (None, None)]
 
 
