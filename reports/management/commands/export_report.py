@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from compliance.models import LocalGovernment
 from reports import csv_export, services
 
 
@@ -45,6 +46,12 @@ class Command(BaseCommand):
             "rekap-bulanan-<month>.<format> in the current directory)",
         )
         parser.add_argument(
+            "--pemda",
+            metavar="KODE",
+            help="only this local government's offices (Kemendagri code, e.g. 74.71); "
+            "default: every government in the deployment",
+        )
+        parser.add_argument(
             "--format",
             choices=["xlsx", "csv"],
             help="default: from the --out suffix, else xlsx",
@@ -57,6 +64,9 @@ class Command(BaseCommand):
 
     def _export(self, options: dict[str, Any]) -> None:
         out = Path(options["out"]) if options["out"] else None
+        code = options["pemda"]
+        if code and not LocalGovernment.objects.filter(code=code).exists():
+            raise CommandError(f"unknown local government code {code!r}")
         fmt = options["format"] or (
             "csv" if out is not None and out.suffix.lower() == ".csv" else "xlsx"
         )
@@ -64,17 +74,17 @@ class Command(BaseCommand):
             day = _day(options["date"])
             out = out or Path(services.daily_filename(day, fmt))
             if fmt == "csv":
-                self._write_csv(out, services.daily_csv_lines(day))
+                self._write_csv(out, services.daily_csv_lines(day, government_code=code))
             else:
-                content, _rows = services.daily_xlsx(day)
+                content, _rows = services.daily_xlsx(day, government_code=code)
                 out.write_bytes(content)
         else:
             year, month = _month(options["month"])
             out = out or Path(services.monthly_filename(year, month, fmt))
             if fmt == "csv":
-                self._write_csv(out, services.monthly_csv_lines(year, month))
+                self._write_csv(out, services.monthly_csv_lines(year, month, government_code=code))
             else:
-                services.write_monthly_xlsx(year, month, str(out))
+                services.write_monthly_xlsx(year, month, str(out), government_code=code)
         self.stdout.write(str(out))
 
     def _write_csv(self, out: Path, lines: Any) -> None:
