@@ -118,11 +118,12 @@ def wall(user: User, now: datetime, group_by: str = "kecamatan", group_id: int |
             groups.append(WallGroup(f"g{group.pk}", group.name, members))
     else:
         by_key: dict[str, WallGroup] = {}
+        several_governments = len({camera.local_government_id for camera in cameras}) > 1
         for camera in cameras:
             key = f"k{camera.kecamatan_id or 0}"
             if key not in by_key:
                 label = camera.kecamatan.name if camera.kecamatan_id else _("Tanpa kecamatan")
-                if roles.visible_governments(user).count() != 1:
+                if several_governments:
                     label = f"{camera.local_government.name} · {label}"
                 by_key[key] = WallGroup(key, label)
             by_key[key].tiles.append(tiles[camera.pk])
