@@ -156,6 +156,12 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
             "cameras": [
                 (c, projected[f"c{c.camera_id}"]) for c in cameras if f"c{c.camera_id}" in projected
             ],
+            # Sized for a phone: the 800-unit drawing is shown about 350 px wide there.
+            "label_size": 18,
+            "dot_radius": 7,
+            "label_offset": 12,
+            "marker_radius": 22,
+            "number_offset": 8,
             "tiles": _tiles(bounds, height) if settings.MAP_TILE_URL else [],
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         }

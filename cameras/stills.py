@@ -179,8 +179,14 @@ def _finish(
 def _advance_camera(camera: Camera, still: CameraStill, now: datetime) -> None:
     """Point the camera at its newest still and move its health state (newer slots win)."""
     with transaction.atomic():
-        locked = Camera.objects.select_for_update().select_related("latest_still").get(pk=camera.pk)
-        if locked.latest_still_id and locked.latest_still.slot > still.slot:
+        # Lock only the camera row: PostgreSQL refuses FOR UPDATE across the nullable join.
+        locked = Camera.objects.select_for_update(of=("self",)).get(pk=camera.pk)
+        latest_slot = (
+            CameraStill.objects.filter(pk=locked.latest_still_id)
+            .values_list("slot", flat=True)
+            .first()
+        )
+        if latest_slot is not None and latest_slot > still.slot:
             return  # a later interval finished first: it already tells the current state
         state, since = next_health(
             Health(locked.health_state), locked.health_since, health_of(still.status), now

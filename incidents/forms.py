@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,8 +41,10 @@ class IncidentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.government = government
         # Only this government's cameras; a post's picture can only come from a public one.
+        # A post keeps its camera even after the camera is disabled (editing a typo must not
+        # unlink it and drop its picture).
         self.fields["camera"].queryset = Camera.objects.filter(
-            local_government=government, enabled=True
+            Q(enabled=True) | Q(pk=self.instance.camera_id), local_government=government
         ).order_by("kind", "name")
         self.fields["camera"].help_text = _(
             "Gambar (semua orang diburamkan) hanya dilampirkan dari kamera publik."

@@ -39,7 +39,9 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     form = None
     if can_post:
         government = _government_of(request)
-        form = IncidentForm(request.POST or None, government=government)
+        form = IncidentForm(
+            request.POST if request.method == "POST" else None, government=government
+        )
         if request.method == "POST" and form.is_valid():
             incident = services.post_incident(
                 form.save(commit=False), request.user, roles.client_ip(request)
@@ -77,7 +79,9 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     before = services.snapshot(incident)
     form = IncidentForm(
-        request.POST or None, instance=incident, government=incident.local_government
+        request.POST if request.method == "POST" else None,
+        instance=incident,
+        government=incident.local_government,
     )
     if request.method == "POST" and form.is_valid():
         services.update_incident(
@@ -108,7 +112,6 @@ class IncidentFeed(Feed):
     feed_type = Atom1Feed
 
     def get_object(self, request: HttpRequest, code: str) -> LocalGovernment:
-        self.now = timezone.now()
         return get_object_or_404(LocalGovernment, code=code)
 
     def title(self, government: LocalGovernment) -> str:
@@ -121,7 +124,8 @@ class IncidentFeed(Feed):
         return reverse("public:government", args=[government.code])
 
     def items(self, government: LocalGovernment):
-        return selectors.active_incidents(government, self.now)[:50]
+        # The clock is read here: one Feed instance serves every request (and thread).
+        return selectors.active_incidents(government, timezone.now())[:50]
 
     def item_title(self, incident: Incident) -> str:
         return f"[{incident.get_kind_display()}] {incident.title}"

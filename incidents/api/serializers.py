@@ -44,8 +44,12 @@ class IncidentSerializer(serializers.ModelSerializer):
 
     def validate_camera(self, camera: Camera | None) -> Camera | None:
         government = self.context["government"]
-        if camera is not None and camera.local_government_id != government.pk:
+        if camera is None:
+            return None
+        if government is None or camera.local_government_id != government.pk:
             raise serializers.ValidationError("unknown camera")
+        if not camera.enabled and getattr(self.instance, "camera_id", None) != camera.pk:
+            raise serializers.ValidationError("camera is disabled")
         return camera
 
     def validate(self, attrs: dict) -> dict:

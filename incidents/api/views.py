@@ -34,6 +34,15 @@ class IncidentViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.staff_incidents(self.request.user)
 
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        # An operator account must belong to a government before it may write anything.
+        if (
+            request.method not in SAFE_METHODS
+            and self.get_serializer_context()["government"] is None
+        ):
+            raise PermissionDenied("no local government for this account")
+
     def get_serializer_context(self) -> dict:
         context = super().get_serializer_context()
         government = roles.user_government(self.request.user)

@@ -137,9 +137,7 @@ def test_kendari_is_untouched_when_both_are_seeded(kendari):
 
     kendari.refresh_from_db()
     assert model_to_dict(kendari) == kendari_rows["government"]
-    assert [model_to_dict(k) for k in kendari.kecamatan.order_by("pk")] == kendari_rows[
-        "kecamatan"
-    ]
+    assert [model_to_dict(k) for k in kendari.kecamatan.order_by("pk")] == kendari_rows["kecamatan"]
     assert [
         model_to_dict(o)
         for o in Office.objects.filter(kecamatan__local_government=kendari).order_by("pk")

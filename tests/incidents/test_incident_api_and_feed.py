@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import Client
 from rest_framework.test import APIClient
@@ -16,6 +17,7 @@ from rest_framework.test import APIClient
 from cameras.models import Camera
 from compliance.models import AuditLogEntry, Kecamatan, LocalGovernment, Office
 from incidents.models import Incident
+from tests.compliance.conftest import evidence_storage  # noqa: F401 (fixture re-exported)
 
 pytestmark = pytest.mark.django_db
 
@@ -241,9 +243,7 @@ def test_camera_of_another_government_is_refused(role_users, konawe):
         source_url="file:///nonexistent.jpg",
         is_public=True,
     )
-    response = api_as(role_users["diskominfo"]).post(
-        API, payload(camera=camera.pk), format="json"
-    )
+    response = api_as(role_users["diskominfo"]).post(API, payload(camera=camera.pk), format="json")
     assert response.status_code == 400
     assert "camera" in response.json()["error"]["fields"]
     assert not Incident.objects.exists()
@@ -254,9 +254,7 @@ def test_own_office_camera_is_accepted_but_attaches_no_picture(role_users, kenda
         Office.objects.get(code="74.71.01.1005"), name="Loket", source_url="file:///x.jpg"
     )
     camera.save()
-    response = api_as(role_users["diskominfo"]).post(
-        API, payload(camera=camera.pk), format="json"
-    )
+    response = api_as(role_users["diskominfo"]).post(API, payload(camera=camera.pk), format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["camera"] == camera.pk
     assert response.json()["has_still"] is False
@@ -290,6 +288,32 @@ def test_no_role_and_anonymous_get_nothing(role_users, posts):
     assert Incident.objects.count() == len(posts)
 
 
+def test_operator_without_a_government_is_refused_not_crashed(kendari, make_role_user):
+    orphan = make_role_user("Diskominfo", None, username="kominfo.tanpa.pemda")
+    camera = Camera.for_office(
+        Office.objects.get(code="74.71.01.1005"), name="Loket", source_url="file:///x.jpg"
+    )
+    camera.save()
+    client = api_as(orphan)
+    client.raise_request_exception = False
+
+    without_camera = client.post(API, payload(), format="json")
+    with_camera = client.post(API, payload(camera=camera.pk), format="json")
+
+    assert without_camera.status_code == 403
+    assert with_camera.status_code == 403
+    assert not Incident.objects.exists()
+
+
+def test_staff_list_filters_by_kind_and_severity(role_users, posts):
+    client = api_as(role_users["wali_kota"])
+    floods = client.get(f"{API}?kind=banjir").json()["results"]
+    assert {row["id"] for row in floods} == {posts["expired"].pk, posts["removed"].pk}
+    severe = client.get(f"{API}?severity=tinggi").json()["results"]
+    assert [row["id"] for row in severe] == [posts["fire"].pk]
+    assert client.get(f"{API}?kind=gempa").status_code == 400
+
+
 # --- Public API --------------------------------------------------------------------------------
 
 
@@ -310,6 +334,21 @@ def test_public_api_lists_only_active_posts_without_staff_fields(posts, at_nine)
     assert "diskominfo" not in text
     konawe = APIClient().get(f"{PUBLIC_API}?pemda=74.02").json()
     assert [row["id"] for row in konawe] == [posts["konawe"].pk]
+
+
+@pytest.mark.usefixtures("evidence_storage")
+def test_public_api_links_the_picture_of_a_post(posts, at_nine):
+    picture = b"\xff\xd8\xff\xe0 blurred still \xff\xd9"
+    posts["jam"].still.save("74.71/jam.jpg", ContentFile(picture))
+
+    rows = {row["id"]: row for row in APIClient().get(f"{PUBLIC_API}?pemda=74.71").json()}
+
+    url = rows[posts["jam"].pk]["still_url"]
+    assert url == f"http://testserver/publik/74.71/kejadian/{posts['jam'].pk}.jpg"
+    assert rows[posts["fire"].pk]["still_url"] is None
+    response = Client().get(url.removeprefix("http://testserver"))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == picture
 
 
 def test_public_api_needs_a_known_pemda(posts):

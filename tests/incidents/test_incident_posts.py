@@ -145,7 +145,9 @@ def office_camera(kendari, evidence_storage) -> Camera:  # noqa: F811
 
 
 def test_diskominfo_post_is_stored_audited_and_published(role_users, diskominfo, kendari):
-    response = diskominfo.post("/kejadian/", form_data())
+    assert 'name="title"' in page_text(diskominfo, "/kejadian/")  # the posting form is offered
+
+    response = diskominfo.post("/kejadian/", form_data(), REMOTE_ADDR="10.20.30.40")
 
     assert response.status_code == 302
     assert response["Location"] == "/kejadian/"
@@ -157,6 +159,7 @@ def test_diskominfo_post_is_stored_audited_and_published(role_users, diskominfo,
     entry = AuditLogEntry.objects.get(action="incident.create")
     assert entry.user == role_users["diskominfo"]
     assert entry.target == f"incident {incident.pk} 74.71: {incident.title}"
+    assert entry.ip_address == "10.20.30.40"
 
     public = page_text(Client(), PUBLIC_PAGE)
     assert f'id="kejadian-{incident.pk}"' in public
@@ -202,7 +205,9 @@ def test_removed_post_leaves_every_public_channel_but_the_row_stays(
     incident.refresh_from_db()
     assert incident.removed_at == NOW
     removals = AuditLogEntry.objects.filter(action="incident.remove")
-    assert [entry.target for entry in removals] == [f"incident {incident.pk} 74.71: {incident.title}"]
+    assert [entry.target for entry in removals] == [
+        f"incident {incident.pk} 74.71: {incident.title}"
+    ]
     assert incident.title not in page_text(anonymous, PUBLIC_PAGE)
     assert incident.title not in page_text(anonymous, "/publik/74.71/kejadian.atom")
     assert anonymous.get(api).json() == []
@@ -313,7 +318,9 @@ def test_editing_with_junk_keeps_the_stored_post(diskominfo, kendari):
 
 
 @pytest.mark.parametrize("role", ["camat", "wali_kota", "auditor"])
-def test_other_staff_read_the_list_but_cannot_post_edit_or_remove(role_users, kendari, role, at_nine):
+def test_other_staff_read_the_list_but_cannot_post_edit_or_remove(
+    role_users, kendari, role, at_nine
+):
     incident = make_incident(kendari, role_users["diskominfo"])
     client = logged_in(role_users[role])
 
@@ -366,7 +373,8 @@ def test_anonymous_is_sent_to_log_in(kendari):
 
 def test_post_copies_the_public_cameras_public_still(diskominfo, public_camera):
     still = public_camera.stills.get()
-    assert still.public_image and still.image
+    assert still.public_image
+    assert still.image
 
     response = diskominfo.post("/kejadian/", form_data(camera=str(public_camera.pk)))
 
@@ -403,7 +411,8 @@ def test_office_camera_never_gives_a_post_a_picture(diskominfo, office_camera):
     assert Client().get(f"/publik/74.71/kejadian/{incident.pk}.jpg").status_code == 404
 
 
-def test_public_camera_without_a_public_still_attaches_nothing(diskominfo, kendari, evidence_storage):  # noqa: F811
+@pytest.mark.usefixtures("evidence_storage")
+def test_public_camera_without_a_public_still_attaches_nothing(diskominfo, kendari):
     # Captured while the camera was not yet public: only the staff picture exists.
     camera = Camera.objects.create(
         local_government=kendari,
@@ -414,7 +423,8 @@ def test_public_camera_without_a_public_still_attaches_nothing(diskominfo, kenda
         is_public=False,
     )
     still = capture_now(camera)
-    assert still.image and not still.public_image
+    assert still.image
+    assert not still.public_image
     Camera.objects.filter(pk=camera.pk).update(is_public=True)
 
     diskominfo.post("/kejadian/", form_data(camera=str(camera.pk)))
@@ -437,9 +447,67 @@ def test_linking_a_public_camera_on_edit_attaches_its_still_and_is_audited(
 
     assert response.status_code == 302
     incident.refresh_from_db()
-    with incident.still.open("rb") as copy, public_camera.stills.get().public_image.open(
-        "rb"
-    ) as source:
+    with (
+        incident.still.open("rb") as copy,
+        public_camera.stills.get().public_image.open("rb") as source,
+    ):
         assert copy.read() == source.read()
     update = AuditLogEntry.objects.get(action="incident.update")
     assert update.target.endswith(": camera")
+
+
+def test_picture_is_served_only_while_the_post_is_public(diskominfo, public_camera):
+    diskominfo.post("/kejadian/", form_data(camera=str(public_camera.pk)))
+    incident = Incident.objects.get()
+    picture = f"/publik/74.71/kejadian/{incident.pk}.jpg"
+    assert Client().get(picture).status_code == 200
+    assert Client().get(f"/publik/74.02/kejadian/{incident.pk}.jpg").status_code == 404
+
+    with time_machine.travel(incident.expires_at, tick=False):
+        assert Client().get(picture).status_code == 404
+    diskominfo.post(f"/kejadian/{incident.pk}/hapus/")
+    assert Client().get(picture).status_code == 404
+    assert incident.still.storage.exists(incident.still.name)  # kept with the row for audit
+
+
+def test_switching_to_an_office_camera_drops_the_picture(diskominfo, public_camera, office_camera):
+    diskominfo.post("/kejadian/", form_data(camera=str(public_camera.pk)))
+    incident = Incident.objects.get()
+    old_name = incident.still.name
+    assert incident.still.storage.exists(old_name)
+
+    response = diskominfo.post(
+        f"/kejadian/{incident.pk}/ubah/", form_data(camera=str(office_camera.pk))
+    )
+
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.camera == office_camera
+    assert not incident.still
+    assert not incident.still.storage.exists(old_name)
+    assert Client().get(f"/publik/74.71/kejadian/{incident.pk}.jpg").status_code == 404
+
+
+def test_fixing_a_typo_keeps_the_picture_when_the_camera_was_disabled(diskominfo, public_camera):
+    diskominfo.post("/kejadian/", form_data(camera=str(public_camera.pk)))
+    incident = Incident.objects.get()
+    picture_name = incident.still.name
+    Camera.objects.filter(pk=public_camera.pk).update(enabled=False)  # e.g. under repair
+
+    edit_page = page_text(diskominfo, f"/kejadian/{incident.pk}/ubah/")
+    offered = f'<option value="{public_camera.pk}"' in edit_page
+    # What a browser sends back: the selected option's value, or "" when none is selected.
+    response = diskominfo.post(
+        f"/kejadian/{incident.pk}/ubah/",
+        form_data(
+            title="Genangan setinggi lutut di Jl. Ahmad Yani (diperbarui)",
+            camera=str(public_camera.pk) if offered else "",
+        ),
+    )
+
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.camera_id == public_camera.pk
+    assert incident.still.name == picture_name
+    assert incident.still.storage.exists(picture_name)
+    assert AuditLogEntry.objects.get(action="incident.update").target.endswith(": title")

@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 from cameras.models import Camera, CameraGroup, CameraStill
 from compliance.models import AuditLogEntry, Kecamatan, LocalGovernment, Office
 from incidents.models import Incident
+from reports.models import Report
 from tests.compliance.conftest import evidence_storage  # noqa: F401 (fixture re-exported)
 
 pytestmark = pytest.mark.django_db
@@ -163,9 +164,7 @@ def test_konawe_wall_shows_only_konawe_cameras(deployment, konawe_staff, role_us
 
 def test_konawe_wall_cannot_open_a_kendari_camera_group(deployment, konawe_staff):
     group = CameraGroup.objects.get(name="Titik rawan banjir")
-    wall = body_of(
-        logged_in(konawe_staff).get(f"/pusat-komando/?menurut=grup&grup={group.pk}")
-    )
+    wall = body_of(logged_in(konawe_staff).get(f"/pusat-komando/?menurut=grup&grup={group.pk}"))
     assert "Titik rawan banjir" not in wall
     for camera in deployment.kendari_cameras:
         assert camera.name not in wall
@@ -192,7 +191,10 @@ def test_konawe_staff_get_404_for_kendari_camera_pages_and_pictures(
     assert b"".join(response.streaming_content) == DEMO_FRAME.read_bytes()
     # A Kendari still id under a Konawe camera id is no way round either.
     kendari_still = deployment.stills[deployment.harbour_camera.pk]
-    assert konawe.get(f"/pusat-komando/kamera/{own.pk}/gambar/{kendari_still.pk}.jpg").status_code == 404
+    assert (
+        konawe.get(f"/pusat-komando/kamera/{own.pk}/gambar/{kendari_still.pk}.jpg").status_code
+        == 404
+    )
 
 
 def test_camat_sees_only_the_cameras_of_their_kecamatan(deployment, role_users):
@@ -293,8 +295,12 @@ def test_konawe_staff_cannot_link_a_kendari_camera(deployment, incidents, konawe
 
     created = api.post(
         "/api/v1/incidents/",
-        {**post_form(kendari_camera), "camera": kendari_camera.pk,
-         "starts_at": "2026-11-24T08:00:00+08:00", "expires_at": "2026-11-24T12:00:00+08:00"},
+        {
+            **post_form(kendari_camera),
+            "camera": kendari_camera.pk,
+            "starts_at": "2026-11-24T08:00:00+08:00",
+            "expires_at": "2026-11-24T12:00:00+08:00",
+        },
         format="json",
     )
     assert created.status_code == 400
@@ -303,9 +309,7 @@ def test_konawe_staff_cannot_link_a_kendari_camera(deployment, incidents, konawe
     own = incidents["konawe"]
     edit = page.post(f"/kejadian/{own.pk}/ubah/", post_form(kendari_camera))
     assert edit.status_code == 400
-    patch = api.patch(
-        f"/api/v1/incidents/{own.pk}/", {"camera": kendari_camera.pk}, format="json"
-    )
+    patch = api.patch(f"/api/v1/incidents/{own.pk}/", {"camera": kendari_camera.pk}, format="json")
     assert patch.status_code == 400
     own.refresh_from_db()
     assert own.camera is None
@@ -327,9 +331,19 @@ def stored_reports(deployment, settings, tmp_path):
 
     settings.REPORTS_ROOT = tmp_path / "reports"
     now = datetime(2026, 11, 24, 10, 0, tzinfo=WITA)
+    legacy_file = settings.REPORTS_ROOT / "harian" / "2026" / "laporan-lama.xlsx"
+    legacy_file.parent.mkdir(parents=True)
+    legacy_file.write_bytes(b"PK legacy workbook of the whole deployment")
     return {
         "kendari": build_daily_report(REPORT_DAY, "pagi", now, government=deployment.kendari),
         "konawe": build_daily_report(REPORT_DAY, "pagi", now, government=deployment.konawe),
+        # Built before reports were per government: only a superuser may see it.
+        "legacy": Report.objects.create(
+            local_government=None,
+            kind="morning",
+            date=date(2026, 10, 1),
+            file_path="harian/2026/laporan-lama.xlsx",
+        ),
     }
 
 
@@ -362,13 +376,13 @@ def test_each_government_lists_and_downloads_only_its_own_reports(
     assert f"/laporan/arsip/{theirs.pk}/" not in listing
     assert [row["id"] for row in api.get("/api/v1/reports/").json()["results"]] == [mine.pk]
 
-    assert page.get(f"/laporan/arsip/{theirs.pk}/").status_code == 404
-    assert api.get(f"/api/v1/reports/{theirs.pk}/").status_code == 404
-    assert api.get(f"/api/v1/reports/{theirs.pk}/download/").status_code == 404
+    for hidden in (theirs, stored_reports["legacy"]):
+        assert f"/laporan/arsip/{hidden.pk}/" not in listing
+        assert page.get(f"/laporan/arsip/{hidden.pk}/").status_code == 404
+        assert api.get(f"/api/v1/reports/{hidden.pk}/").status_code == 404
+        assert api.get(f"/api/v1/reports/{hidden.pk}/download/").status_code == 404
 
-    own_prefix, other_prefix = (
-        ("74.02.", "74.71.") if own == "konawe" else ("74.71.", "74.02.")
-    )
+    own_prefix, other_prefix = ("74.02.", "74.71.") if own == "konawe" else ("74.71.", "74.02.")
     for response in (
         page.get(f"/laporan/arsip/{mine.pk}/"),
         api.get(f"/api/v1/reports/{mine.pk}/download/"),
@@ -377,3 +391,34 @@ def test_each_government_lists_and_downloads_only_its_own_reports(
         text = workbook_text(b"".join(response.streaming_content))
         assert own_prefix in text
         assert other_prefix not in text
+
+
+def test_scheduled_daily_report_goes_to_each_government_separately(deployment, settings, tmp_path):
+    from django.core import mail
+
+    from reports.services import build_and_send_daily_report
+
+    settings.REPORTS_ROOT = tmp_path / "reports"
+    settings.REPORT_RECIPIENTS = ["pusat@example.org"]
+    LocalGovernment.objects.filter(code="74.71").update(report_emails="walikota@kendarikota.go.id")
+    LocalGovernment.objects.filter(code="74.02").update(report_emails="bupati@konawekab.go.id")
+    now = datetime(2026, 11, 24, 10, 0, tzinfo=WITA)
+
+    reports = build_and_send_daily_report("pagi", REPORT_DAY, now)
+
+    assert sorted(report.local_government.code for report in reports) == ["74.02", "74.71"]
+    assert len({report.file_path for report in reports}) == 2
+    sent = {tuple(message.to): message for message in mail.outbox}
+    assert set(sent) == {("walikota@kendarikota.go.id",), ("bupati@konawekab.go.id",)}
+    for address, own, other in (
+        ("walikota@kendarikota.go.id", "74.71.", "74.02."),
+        ("bupati@konawekab.go.id", "74.02.", "74.71."),
+    ):
+        ((_name, content, _type),) = sent[(address,)].attachments
+        text = workbook_text(content)
+        assert own in text
+        assert other not in text
+    # Saturday: no office works in either government, so nobody gets a report.
+    mail.outbox.clear()
+    assert build_and_send_daily_report("pagi", date(2026, 11, 28), now) == []
+    assert mail.outbox == []
