@@ -378,6 +378,8 @@ FUSION = FusionConfig(
     pose_tiles_need_face=0.4,
     pose_with_face=0.5,
     face_at_head=0.5,
+    # Below pose_with_face no rule counts a pose, so such candidates are no reason to escalate.
+    pose_doubt=(0.5, 0.9),
     release="3",
 )
 FAST = FusionConfig(
