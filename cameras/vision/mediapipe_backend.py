@@ -320,13 +320,6 @@ def _regions(width: int, height: int, layout: str) -> list[tuple[int, int, int, 
     """Crops (x1, y1, x2, y2) of the working frame for one pass layout."""
     if layout == "full":
         return [(0, 0, width, height)]
-    if layout == "halves":
-        side = min(width, height)
-        if max(width, height) < 1.2 * side:
-            return [(0, 0, width, height)]
-        if width >= height:
-            return [(0, 0, side, height), (width - side, 0, width, height)]
-        return [(0, 0, width, side), (0, height - side, width, height)]
     if layout == "grid2x2":
         tile_w, tile_h = int(width * 0.6), int(height * 0.6)
         return [

@@ -116,6 +116,16 @@ def test_every_empty_frame_of_a_fixed_camera_counts_zero_and_people_are_seen():
     assert report.presence_accuracy >= 0.9, format_summary(report)
 
 
+def test_people_seated_far_from_a_corner_camera_are_counted():
+    folder = SHARED / "sequences" / "iot_classroom"
+    report = evaluate_labelled_dir(folder, get_detector())
+    assert report.images == 15
+    # Measured: mp-fusion 3 counts all 4 in 11 of 15 frames (mp-fusion 2: 1 of 15). The back
+    # row is found only on the tiles, confirmed by the faces there.
+    exact = sum(r.predicted == r.label for r in report.results)
+    assert exact >= 11, format_summary(report)
+
+
 def test_adaptive_pipeline_counts_as_well_as_running_every_pass(fusion_report):
     always = MediapipeDetector(dataclasses.replace(FUSION, adaptive=False))
     report = evaluate_labelled_dir(FRAMES, always)
