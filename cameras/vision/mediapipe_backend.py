@@ -33,7 +33,10 @@ not depend on the camera resolution. Models load on the first `detect()`, never 
 
 Known weak spots (dev set and sequences): people seen from high above and behind (store-aisle
 ceiling camera), people cut off to a torso or legs at the frame edge, small faces (< 10 px)
-in ceiling views, crowds, and an arm reaching in upright from the side of a close-up view.
+in ceiling views, crowds (the plaza crowd counts 0: no face or pose in the doubt band), a
+close over-the-shoulder view (hair and a shoulder only), a frame whose cheap pass sees one
+confident person while others sit unseen further back (no face or pose in doubt, so no
+tiles), and an arm reaching in upright from the side of a close-up view.
 """
 
 from __future__ import annotations
