@@ -6,7 +6,8 @@ tiling and merging are ours:
 
 * BlazePose person detector (pose_detection.tflite, 224x224): hip centre, full-body radius and
   shoulder centre of every person, including people seen from behind. Run on the whole frame
-  and, for landscape frames, on two overlapping squares (people appear about twice as large).
+  and, where the face detector saw a face no confident person explains, on the tiles of a 2x2
+  grid holding it (people appear about 1.7 times as large).
 * Pose landmark model (pose_landmark_full.tflite) as a verifier: its pose-presence output and
   the visibility of the head landmarks are checked only on person candidates of middling
   detector score, which removes chairs and furniture that the detector alone takes for people.
@@ -14,11 +15,15 @@ tiling and merging are ours:
   a 2x2 grid of overlapping tiles: a confident face far from every pose person is one more
   person (people hidden behind desks); every face is also returned for privacy blurring.
 
-Adaptive compute (mp-fusion): a cheap pass (pose and face on the whole frame, about 27 ms of
+A middling pose counts when the verifier confirms it or when a face candidate sits at its head
+(two independent models agree). A pose seen only on a tile must have that face: zoomed in,
+furniture fools both the detector and the verifier, but not the face detector as well.
+
+Adaptive compute (mp-fusion): a cheap pass (pose and face on the whole frame, about 9 ms of
 one core) decides every frame whose scores are all clearly in or clearly out; only frames with
-a candidate in the doubt band (`FusionConfig.pose_doubt` / `face_doubt`) pay for the tiles and
-the verifier (about 100 ms). The pose detector alone costs about 18 ms and the face detector
-about 8 ms per run on one core, so no frame goes below about 26 ms.
+a candidate in the doubt band (`FusionConfig.pose_doubt` / `face_doubt`) pay for the face
+tiles, the pose tiles with lone faces and the verifier (about 20 to 50 ms). The pose detector
+costs about 5 ms, the face detector about 2 ms and the verifier about 8 ms per run on one core.
 
 Pose candidates shaped like an arm reaching into the view (shoulders below the hips, or the
 head outside the frame) are never people: a hand moving bottles is not staff.
@@ -28,7 +33,10 @@ not depend on the camera resolution. Models load on the first `detect()`, never 
 
 Known weak spots (dev set and sequences): people seen from high above and behind (store-aisle
 ceiling camera), people cut off to a torso or legs at the frame edge, small faces (< 10 px)
-in ceiling views, crowds, and an arm reaching in upright from the side of a close-up view.
+in ceiling views, crowds (the plaza crowd counts 0: no face or pose in the doubt band), a
+close over-the-shoulder view (hair and a shoulder only), a frame whose cheap pass sees one
+confident person while others sit unseen further back (no face or pose in doubt, so no
+tiles), and an arm reaching in upright from the side of a close-up view.
 """
 
 from __future__ import annotations
@@ -300,17 +308,21 @@ class _Candidates:
         self.passes.extend(other.passes)
 
 
+_Crop = tuple[int, tuple[int, int, int, int]]  # (pass id, (x1, y1, x2, y2))
+
+
+def _numbered_regions(
+    width: int, height: int, layouts: tuple[str, ...], first_pass: int = 0
+) -> list[_Crop]:
+    """Every crop of the layouts with its pass id, counting from `first_pass`."""
+    crops = [region for layout in layouts for region in _regions(width, height, layout)]
+    return list(enumerate(crops, start=first_pass))
+
+
 def _regions(width: int, height: int, layout: str) -> list[tuple[int, int, int, int]]:
     """Crops (x1, y1, x2, y2) of the working frame for one pass layout."""
     if layout == "full":
         return [(0, 0, width, height)]
-    if layout == "halves":
-        side = min(width, height)
-        if max(width, height) < 1.2 * side:
-            return [(0, 0, width, height)]
-        if width >= height:
-            return [(0, 0, side, height), (width - side, 0, width, height)]
-        return [(0, 0, width, side), (0, height - side, width, height)]
     if layout == "grid2x2":
         tile_w, tile_h = int(width * 0.6), int(height * 0.6)
         return [
@@ -346,15 +358,25 @@ class FusionConfig:
     adaptive: bool = False
     pose_doubt: tuple[float, float] = (0.4, 0.9)  # cheap-pass pose scores that escalate
     face_doubt: tuple[float, float] = (0.6, 0.8)  # cheap-pass face scores that escalate
+    # Extra pose layouts run only on the tiles that hold the centre of a face (>= this score)
+    # that no confident cheap-pass person explains; None runs them on every tile.
+    pose_tiles_need_face: float | None = None
+    pose_with_face: float = 1.1  # a pose this likely counts when a face is at its head (>1: off)
+    face_at_head: float = 0.5  # ... a face candidate of at least this score
     release: str = "1"
 
 
 FUSION = FusionConfig(
     name="mp-fusion",
-    pose_layouts=("full", "halves"),
+    pose_layouts=("full", "grid2x2"),
     face_layouts=("full", "grid2x2"),
     adaptive=True,
-    release="2",
+    pose_tiles_need_face=0.4,
+    pose_with_face=0.5,
+    face_at_head=0.5,
+    # Below pose_with_face no rule counts a pose, so such candidates are no reason to escalate.
+    pose_doubt=(0.5, 0.9),
+    release="3",
 )
 FAST = FusionConfig(
     name="mp-fast",
@@ -424,34 +446,61 @@ class MediapipeDetector:
 
     def _detect_work(self, rgb: np.ndarray) -> tuple[list[PersonBox], list[Box]]:
         config = self.config
-        cheap_pose, extra_pose = config.pose_layouts[:1], config.pose_layouts[1:]
-        cheap_face, extra_face = config.face_layouts[:1], config.face_layouts[1:]
+        height, width = rgb.shape[:2]
+        cheap_pose = _numbered_regions(width, height, config.pose_layouts[:1])
+        extra_pose = _numbered_regions(width, height, config.pose_layouts[1:], len(cheap_pose))
+        cheap_face = _numbered_regions(width, height, config.face_layouts[:1])
+        extra_face = _numbered_regions(width, height, config.face_layouts[1:], len(cheap_face))
         pose = self._run_passes(rgb, self._pose, cheap_pose)
         faces = self._run_passes(rgb, self._face, cheap_face)
         escalate = bool(extra_pose or extra_face) and (
-            not config.adaptive or _in_doubt(pose, faces, config, rgb.shape[1], rgb.shape[0])
+            not config.adaptive or _in_doubt(pose, faces, config, width, height)
         )
         if not escalate:
             # Confident cheap pass: scores are either clearly in or clearly out, so the
             # verifier would not change the answer.
-            return self._fuse(rgb, pose, faces, verify=False)
+            return self._fuse(rgb, pose, faces, verify=False, whole_passes=len(cheap_pose))
         self.escalations += 1
-        pose.extend(self._run_passes(rgb, self._pose, extra_pose, first_pass=len(cheap_pose)))
-        faces.extend(self._run_passes(rgb, self._face, extra_face, first_pass=len(cheap_face)))
-        return self._fuse(rgb, pose, faces, verify=config.verify)
+        faces.extend(self._run_passes(rgb, self._face, extra_face))
+        if config.pose_tiles_need_face is not None:
+            extra_pose = _tiles_with_lone_faces(extra_pose, pose, faces, config, width, height)
+        pose.extend(self._run_passes(rgb, self._pose, extra_pose))
+        return self._fuse(rgb, pose, faces, verify=config.verify, whole_passes=len(cheap_pose))
 
     def _fuse(
-        self, rgb: np.ndarray, pose: _Candidates, faces: _Candidates, *, verify: bool
+        self,
+        rgb: np.ndarray,
+        pose: _Candidates,
+        faces: _Candidates,
+        *,
+        verify: bool,
+        whole_passes: int,
     ) -> tuple[list[PersonBox], list[Box]]:
+        """People from merged candidates; pose passes below `whole_passes` saw the whole frame.
+
+        A pose counts when it is confident, when a face candidate sits at its head (two
+        independent models agree), or when the verifier confirms it. A pose seen only on
+        tiles never goes to the verifier: zoomed-in furniture fools both detector and verifier
+        (empty classrooms and conference rooms), but not the face detector as well.
+        """
         height, width = rgb.shape[:2]
         config = self.config
         people: list[PersonBox] = []
         heads: list[np.ndarray] = []
-        for score, points, _support in _merge_pose(pose):
+        for score, points, first_pass in _merge_pose(pose):
             if not _plausible(points, width, height):
                 continue
-            accepted = score >= config.pose_accept or (
-                score >= config.pose_min and (not verify or self._verified(rgb, points))
+            accepted = (
+                score >= config.pose_accept
+                or (
+                    score >= config.pose_with_face
+                    and _best_face_at(_head_box(points), faces) >= config.face_at_head
+                )
+                or (
+                    score >= config.pose_min
+                    and first_pass < whole_passes
+                    and (not verify or self._verified(rgb, points))
+                )
             )
             if not accepted:
                 continue
@@ -474,31 +523,23 @@ class MediapipeDetector:
         return people, face_boxes
 
     def _run_passes(
-        self,
-        rgb: np.ndarray,
-        model: _SsdGraph | None,
-        layouts: tuple[str, ...],
-        first_pass: int = 0,
+        self, rgb: np.ndarray, model: _SsdGraph | None, crops: list[_Crop]
     ) -> _Candidates:
-        """Run `model` on every crop of the layouts; candidates in working-frame pixels."""
+        """Run `model` on every numbered crop; candidates in working-frame pixels."""
         assert model is not None  # noqa: S101 - load() ran
-        height, width = rgb.shape[:2]
         found = _Candidates()
-        pass_id = first_pass
-        for layout in layouts:
-            for x1, y1, x2, y2 in _regions(width, height, layout):
-                square, scale, pad_x, pad_y = letterbox(rgb[y1:y2, x1:x2], model.size)
-                scores, boxes, points = model.run(square)
-                pad = np.array([pad_x, pad_y], dtype=np.float32)
-                offset = np.array([x1, y1], dtype=np.float32)
-                boxes = (boxes - np.tile(pad, 2)) / scale + np.tile(offset, 2)
-                points = (points - pad) / scale + offset
-                for index in range(len(scores)):
-                    found.scores.append(float(scores[index]))
-                    found.points.append(points[index])
-                    found.boxes.append(boxes[index])
-                    found.passes.append(pass_id)
-                pass_id += 1
+        for pass_id, (x1, y1, x2, y2) in crops:
+            square, scale, pad_x, pad_y = letterbox(rgb[y1:y2, x1:x2], model.size)
+            scores, boxes, points = model.run(square)
+            pad = np.array([pad_x, pad_y], dtype=np.float32)
+            offset = np.array([x1, y1], dtype=np.float32)
+            boxes = (boxes - np.tile(pad, 2)) / scale + np.tile(offset, 2)
+            points = (points - pad) / scale + offset
+            for index in range(len(scores)):
+                found.scores.append(float(scores[index]))
+                found.points.append(points[index])
+                found.boxes.append(boxes[index])
+                found.passes.append(pass_id)
         return found
 
     def _verified(self, rgb: np.ndarray, points: np.ndarray) -> bool:
@@ -515,12 +556,55 @@ class MediapipeDetector:
         return _head_visibility(landmarks) >= self.config.head_visibility_min
 
 
+def _tiles_with_lone_faces(
+    crops: list[_Crop],
+    pose: _Candidates,
+    faces: _Candidates,
+    config: FusionConfig,
+    width: int,
+    height: int,
+) -> list[_Crop]:
+    """The crops holding the centre of a face that no confident cheap-pass person explains.
+
+    Only there can a tile pose pass add a person: a pose seen only on tiles needs a face at
+    its head to count (see `MediapipeDetector._fuse`).
+    """
+    assert config.pose_tiles_need_face is not None  # noqa: S101 - caller checked
+    heads = [
+        clip_xyxy(_head_box(points), width, height)
+        for score, points, _first in _merge_pose(pose)
+        if score >= config.pose_accept and _plausible(points, width, height)
+    ]
+    centres = [
+        (box[:2] + box[2:]) / 2
+        for score, box, _support in _merge_faces(faces)
+        if score >= config.pose_tiles_need_face and not _near_any_head(box, heads)
+    ]
+    return [
+        (pass_id, (x1, y1, x2, y2))
+        for pass_id, (x1, y1, x2, y2) in crops
+        if any(x1 <= cx < x2 and y1 <= cy < y2 for cx, cy in centres)
+    ]
+
+
+def _best_face_at(head: np.ndarray, faces: _Candidates) -> float:
+    """Highest face candidate score at `head` (0.0 when none is there)."""
+    return max(
+        (
+            score
+            for score, box in zip(faces.scores, faces.boxes, strict=True)
+            if _near_any_head(box, [head])
+        ),
+        default=0.0,
+    )
+
+
 def _in_doubt(
     pose: _Candidates, faces: _Candidates, config: FusionConfig, width: int, height: int
 ) -> bool:
     """True when a cheap-pass score sits between clearly-not and clearly-a-person."""
     low, high = config.pose_doubt
-    for score, points, _support in _merge_pose(pose):
+    for score, points, _first in _merge_pose(pose):
         if low <= score < high and _plausible(points, width, height):
             return True
     low, high = config.face_doubt
@@ -551,7 +635,10 @@ def _head_visibility(landmarks: np.ndarray) -> float:
 
 
 def _merge_pose(found: _Candidates) -> list[tuple[float, np.ndarray, int]]:
-    """Greedy merge of pose candidates from all passes: same hip spot and similar size."""
+    """Greedy merge of pose candidates from all passes: same hip spot and similar size.
+
+    Returns (best score, its keypoints, lowest pass id that saw the person) per person.
+    """
     order = np.argsort(-np.asarray(found.scores, dtype=np.float32))
     groups: list[tuple[float, np.ndarray, set[int]]] = []
     for index in order:
@@ -565,7 +652,7 @@ def _merge_pose(found: _Candidates) -> list[tuple[float, np.ndarray, int]]:
                 break
         else:
             groups.append((found.scores[index], points, {found.passes[index]}))
-    return [(score, points, len(passes)) for score, points, passes in groups]
+    return [(score, points, min(passes)) for score, points, passes in groups]
 
 
 def _merge_faces(found: _Candidates) -> list[tuple[float, np.ndarray, int]]:

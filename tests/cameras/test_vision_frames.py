@@ -28,17 +28,17 @@ def fusion_report() -> EvaluationReport:
 def test_default_detector_meets_accuracy_floors_on_all_frames(fusion_report):
     report = fusion_report
     assert report.images == 30
-    # Floors are the measured results of mp-fusion 2 (see cameras/vision/mediapipe_backend.py).
+    # Floors are the measured results of mp-fusion 3 (see cameras/vision/mediapipe_backend.py).
     assert report.empty_accuracy == 1.0, format_summary(report)
     assert report.presence_accuracy >= 28 / 30 - 1e-9, format_summary(report)
-    assert report.exact_count_accuracy >= 22 / 30 - 1e-9, format_summary(report)
-    assert report.count_mae_le5 <= 11 / 28 + 1e-9, format_summary(report)
+    assert report.exact_count_accuracy >= 24 / 30 - 1e-9, format_summary(report)
+    assert report.count_mae_le5 <= 8 / 28 + 1e-9, format_summary(report)
 
 
 def test_default_detector_is_the_fusion_pipeline():
     detector = get_detector()
     assert isinstance(detector, PeopleDetector)
-    assert (detector.name, detector.version.split("+")[0]) == ("mp-fusion", "2")
+    assert (detector.name, detector.version.split("+")[0]) == ("mp-fusion", "3")
     assert get_detector(None) is detector
     assert get_detector("mp-fusion") is detector
 
@@ -114,6 +114,16 @@ def test_every_empty_frame_of_a_fixed_camera_counts_zero_and_people_are_seen():
     assert empties
     assert all(r.predicted == 0 for r in empties)
     assert report.presence_accuracy >= 0.9, format_summary(report)
+
+
+def test_people_seated_far_from_a_corner_camera_are_counted():
+    folder = SHARED / "sequences" / "iot_classroom"
+    report = evaluate_labelled_dir(folder, get_detector())
+    assert report.images == 15
+    # Measured: mp-fusion 3 counts all 4 in 11 of 15 frames (mp-fusion 2: 1 of 15). The back
+    # row is found only on the tiles, confirmed by the faces there.
+    exact = sum(r.predicted == r.label for r in report.results)
+    assert exact >= 11, format_summary(report)
 
 
 def test_adaptive_pipeline_counts_as_well_as_running_every_pass(fusion_report):
