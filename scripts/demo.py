@@ -1,4 +1,5 @@
-"""`make demo`: migrate, seed Kota Kendari, then run the web server, a worker and beat together.
+"""`make demo`: migrate, seed Kota Kendari and Kabupaten Konawe, then run the web server, a
+worker and beat together.
 
 Everything runs on the zero-server defaults (SQLite in var/, the filesystem Celery broker).
 Ctrl-C stops all three processes.
@@ -34,6 +35,21 @@ def wait_until_serving(url: str, timeout_s: float) -> None:
     raise SystemExit(f"the web server did not answer at {url}")
 
 
+def wait_for_public_still(url: str, timeout_s: float) -> None:
+    """The public page asks the worker for stills; the smoke run waits for the first one."""
+    import json
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own localhost URL
+            cameras = json.load(response)["cameras"]
+        if cameras and all(camera["picture"] for camera in cameras):
+            print(f"public page: {len(cameras)} cameras with a blurred still", flush=True)
+            return
+        time.sleep(2)
+    raise SystemExit(f"no public still appeared at {url} within {timeout_s:.0f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -45,6 +61,8 @@ def main() -> None:
     os.environ["KM_DEMO"] = "1"  # pages credit the CC BY 4.0 frames the demo cameras show
     manage("migrate", "--noinput", "-v", "0")
     manage("seed_kendari")
+    manage("seed_konawe")
+    manage("demo_public_cameras")
     manage("ensure_demo_user", "--username", DEMO_USER, "--password", DEMO_PASSWORD)
     manage("demo_morning")
 
@@ -76,8 +94,12 @@ def main() -> None:
     try:
         wait_until_serving(address + "healthz", 60)
         print(f"\nkelurahan-monitor is running at {address}")
-        print(f"Login: {DEMO_USER} / {DEMO_PASSWORD}   (Ctrl-C stops it)\n", flush=True)
+        print(f"Login: {DEMO_USER} / {DEMO_PASSWORD}   (Ctrl-C stops it)")
+        print(
+            f"Command centre: {address}pusat-komando/   Public page: {address}publik/\n", flush=True
+        )
         if options.smoke:
+            wait_for_public_still(address + "publik/74.02/kamera.json", 120)
             return
         while all(process.poll() is None for process in processes):
             time.sleep(1)

@@ -28,6 +28,9 @@ MATRIX = {
     "/peringkat/": STAFF_PAGE,
     "/kantor/74.71.01.1005/": STAFF_PAGE,
     "/pengaduan/staf/": STAFF_PAGE,
+    "/pusat-komando/": STAFF_PAGE,
+    "/pusat-komando/petak/": STAFF_PAGE,
+    "/kejadian/": STAFF_PAGE,
     "/laporan/": EXPORT,
     "/laporan/harian/2026-11-24.xlsx": EXPORT,
     "/laporan/harian/2026-11-24.csv": EXPORT,
@@ -37,6 +40,13 @@ MATRIX = {
     "/pengaduan/transparansi/": PUBLIC,
     "/pengaduan/lacak/": PUBLIC,
     "/open311/v2/services.json": PUBLIC,
+    "/publik/74.71/": PUBLIC,
+    "/publik/74.71/peta/": PUBLIC,
+    "/publik/74.71/kamera.json": PUBLIC,
+    "/publik/74.71/kejadian.atom": PUBLIC,
+    "/publik/74.71/manifest.webmanifest": PUBLIC,
+    "/api/v1/public/incidents/?pemda=74.71": PUBLIC,
+    "/api/v1/public/cameras/?pemda=74.71": PUBLIC,
     "/open311/v2/requests.json": PUBLIC,
     "/api/v1/schema/": PUBLIC,
     "/api/v1/docs/": PUBLIC,
@@ -51,6 +61,7 @@ MATRIX = {
     "/api/v1/audit-log/": API_AUDIT,
     "/api/v1/complaints/": API_READ,
     "/api/v1/reports/": API_EXPORT,
+    "/api/v1/incidents/": API_READ,
 }
 
 

@@ -1,0 +1,105 @@
+"""Demo public-area cameras and an incident post for Kabupaten Konawe (`make demo`).
+
+The pictures are the CC BY 4.0 demo frames (an office room, see demo_frames/ATTRIBUTION.md):
+what matters in the demo is the pipeline, the blurring and the pages, not the scene.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from cameras.models import Camera, CameraGroup, CameraKind
+from compliance.demo import SCENE
+from compliance.models import Kecamatan, LocalGovernment
+from incidents.models import Incident, IncidentKind, Severity
+
+
+@dataclass(frozen=True)
+class DemoCamera:
+    name: str
+    place: str
+    kecamatan_code: str
+    latitude: str
+    longitude: str
+    frame: str
+    public: bool = True
+
+
+KONAWE_CAMERAS = (
+    DemoCamera(
+        "Alun-alun Unaaha",
+        "Depan Kantor Bupati dan DPRD",
+        "74.02.02",
+        "-3.8545",
+        "122.0580",
+        "0024.jpg",
+    ),
+    DemoCamera("Jl. Inolobu", "Pusat kota Unaaha", "74.02.02", "-3.8580", "122.0520", "0031.jpg"),
+    DemoCamera(
+        "Simpang Wawotobi",
+        "Jalan poros Kendari–Kolaka",
+        "74.02.03",
+        "-3.8600",
+        "122.1330",
+        "0012.jpg",
+    ),
+    DemoCamera(
+        "Gudang logistik BPBD",
+        "Unaaha (hanya petugas)",
+        "74.02.02",
+        "-3.8520",
+        "122.0610",
+        "0001.jpg",
+        public=False,
+    ),
+)
+
+
+@transaction.atomic
+def create_demo_public_cameras(now: datetime) -> int:
+    """Create (or refresh) Konawe's demo cameras, their wall group and one incident post.
+
+    Needs `seed_konawe` first. Returns how many cameras exist afterwards. Idempotent.
+    """
+    konawe = LocalGovernment.objects.get(code="74.02")
+    group, _ = CameraGroup.objects.get_or_create(
+        local_government=konawe, name="Jalan dan alun-alun", defaults={"position": 1}
+    )
+    cameras = []
+    for spec in KONAWE_CAMERAS:
+        camera, _ = Camera.objects.update_or_create(
+            local_government=konawe,
+            office=None,
+            name=spec.name,
+            defaults={
+                "kind": CameraKind.PUBLIC_AREA,
+                "kecamatan": Kecamatan.objects.get(code=spec.kecamatan_code),
+                "location_name": spec.place,
+                "latitude": Decimal(spec.latitude),
+                "longitude": Decimal(spec.longitude),
+                "is_public": spec.public,
+                "source_url": f"file://{(SCENE / spec.frame).resolve()}",
+                "burst_frames": 1,
+                "crowd_busy_at": 1,
+                "crowd_packed_at": 3,
+            },
+        )
+        cameras.append(camera)
+    group.cameras.set(cameras)
+    Incident.objects.update_or_create(
+        local_government=konawe,
+        title="Genangan air setinggi 20 cm",
+        defaults={
+            "kind": IncidentKind.FLOOD,
+            "place": "Jl. Inolobu, Unaaha",
+            "severity": Severity.MEDIUM,
+            "description": "Kendaraan roda dua disarankan melewati jalan alternatif.",
+            "camera": cameras[1],
+            "starts_at": now - timedelta(minutes=30),
+            "expires_at": now + timedelta(hours=12),
+            "removed_at": None,
+        },
+    )
+    return len(cameras)

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from cameras.demo import create_demo_public_cameras
+from compliance.models import LocalGovernment
+
+
+class Command(BaseCommand):
+    help = "Demo: Konawe public-area cameras (on the public page and the wall) and one incident."
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not LocalGovernment.objects.filter(code="74.02").exists():
+            raise CommandError("Kabupaten Konawe is missing: run `python manage.py seed_konawe`.")
+        count = create_demo_public_cameras(timezone.now())
+        self.stdout.write(f"{count} demo cameras in Kabupaten Konawe; public page: /publik/74.02/")
