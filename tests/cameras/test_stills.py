@@ -252,7 +252,7 @@ def test_an_office_camera_can_never_be_public(kendari):
 
 # Real photographs with people, read in place from ../shared/frames (never copied).
 PEOPLE_PHOTOS = [
-    "posetrack_plaza_crowd.jpg",
+    "aic_go_players.jpg",
     "vut_hall_front_multi.jpg",
     "coco_kitchen_338.jpg",
     "mpii_seated_pair.jpg",

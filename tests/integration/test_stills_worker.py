@@ -66,7 +66,7 @@ def shared_cache(settings):
 
 @pytest.fixture
 def camera_server(shared_dir):
-    server = CountingCamera((shared_dir / "frames" / "posetrack_plaza_crowd.jpg").read_bytes())
+    server = CountingCamera((shared_dir / "frames" / "vut_hall_front_multi.jpg").read_bytes())
     yield server
     server.stop()
 
@@ -118,6 +118,6 @@ def test_many_viewers_cause_one_capture_per_interval(
     assert picture.status_code == 200
     assert picture.content[:2] == b"\xff\xd8"
     assert still.status == "ok"
-    assert still.people_count >= 1  # a plaza crowd: the worker's detector found people
+    assert still.people_count >= 1  # three people in a hall: the worker found people
     expected = crowd_level(still.people_count, camera.crowd_busy_at, camera.crowd_packed_at)
     assert entry["crowd"] == expected.value
