@@ -21,6 +21,7 @@ from cameras.domain import public_map
 from cameras.models import CameraStill
 from compliance.models import Kecamatan, LocalGovernment
 from incidents.selectors import active_incidents
+from kelurahan_monitor.files import jpeg_response
 
 
 def _government(code: str) -> LocalGovernment:
@@ -110,15 +111,8 @@ def camera_still(request: HttpRequest, code: str, camera_id: int, still_id: int)
     )
     if still is None:
         raise Http404
-    try:
-        handle = still.public_image.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type="image/jpeg")
     # The still id fixes the picture; a short max-age still lets a camera made private vanish.
-    response["Cache-Control"] = "public, max-age=600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return jpeg_response(still.public_image, "public, max-age=600")
 
 
 MAP_WIDTH = 800

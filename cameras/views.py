@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from cameras import selectors, stills
 from cameras.models import Camera, CameraStill
 from kelurahan_monitor import roles
+from kelurahan_monitor.files import jpeg_response
 
 MIN_REFRESH_SECONDS = 10
 MAX_REFRESH_SECONDS = 600
@@ -113,14 +114,7 @@ def wall_still(request: HttpRequest, camera_id: int, still_id: int) -> FileRespo
         .only("image")
         .first()
     )
-    if still is None or not still.image:
+    if still is None:
         raise Http404
-    try:
-        handle = still.image.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type="image/jpeg")
     # A still id never changes its picture: the browser may keep it, shared caches may not.
-    response["Cache-Control"] = "private, max-age=86400, immutable"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return jpeg_response(still.image, "private, max-age=86400, immutable")

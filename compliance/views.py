@@ -24,6 +24,7 @@ from compliance import selectors, services
 from compliance.domain import ranking
 from compliance.models import VerdictStatus
 from kelurahan_monitor import roles
+from kelurahan_monitor.files import jpeg_response
 
 MONTHS = (
     gettext_lazy("Jan"),
@@ -328,14 +329,7 @@ def evidence_image(request: HttpRequest, observation_id: int) -> FileResponse:
     if evidence is None or not evidence.image:
         raise Http404
     roles.audit(request, "evidence", request.path)
-    try:
-        handle = evidence.image.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return jpeg_response(evidence.image, "private, no-store")
 
 
 def _legend() -> list[tuple[str, str]]:

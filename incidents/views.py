@@ -18,6 +18,7 @@ from incidents import selectors, services
 from incidents.forms import IncidentForm
 from incidents.models import Incident
 from kelurahan_monitor import roles
+from kelurahan_monitor.files import jpeg_response
 
 
 def _government_of(request: HttpRequest) -> LocalGovernment:
@@ -174,11 +175,4 @@ def incident_still(request: HttpRequest, code: str, pk: int) -> FileResponse:
     )
     if incident is None:
         raise Http404
-    try:
-        handle = incident.still.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=300"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return jpeg_response(incident.still, "public, max-age=300")

@@ -90,8 +90,8 @@ def visible_governments(user: User) -> QuerySet[LocalGovernment]:
     return LocalGovernment.objects.filter(pk=government_id)
 
 
-def office_scope(user: User, prefix: str = "") -> Q:
-    """A filter for any query reaching offices through `prefix` (e.g. "office__")."""
+def _scope(user: User, government_field: str, kecamatan_field: str) -> Q:
+    """The user's government (a camat: their kecamatan) as a filter on the given fields."""
     roles = roles_of(user)
     if not roles:
         return Q(pk__in=[])
@@ -100,11 +100,16 @@ def office_scope(user: User, prefix: str = "") -> Q:
         if getattr(user, "is_superuser", False):
             return Q()
         return Q(pk__in=[])
-    scope = Q(**{f"{prefix}kecamatan__local_government_id": government_id})
+    scope = Q(**{government_field: government_id})
     if roles <= {Role.CAMAT}:
         # A camat without a kecamatan sees nothing rather than everything.
-        scope &= Q(**{f"{prefix}kecamatan_id": kecamatan_id or -1})
+        scope &= Q(**{kecamatan_field: kecamatan_id or -1})
     return scope
+
+
+def office_scope(user: User, prefix: str = "") -> Q:
+    """A filter for any query reaching offices through `prefix` (e.g. "office__")."""
+    return _scope(user, f"{prefix}kecamatan__local_government_id", f"{prefix}kecamatan_id")
 
 
 def camera_scope(user: User, prefix: str = "") -> Q:
@@ -113,18 +118,7 @@ def camera_scope(user: User, prefix: str = "") -> Q:
     Cameras carry their own government and kecamatan, so public-area cameras without an office
     are scoped by the same rules as offices.
     """
-    roles = roles_of(user)
-    if not roles:
-        return Q(pk__in=[])
-    government_id, kecamatan_id = _profile_scope(user)
-    if government_id is None:
-        if getattr(user, "is_superuser", False):
-            return Q()
-        return Q(pk__in=[])
-    scope = Q(**{f"{prefix}local_government_id": government_id})
-    if roles <= {Role.CAMAT}:
-        scope &= Q(**{f"{prefix}kecamatan_id": kecamatan_id or -1})
-    return scope
+    return _scope(user, f"{prefix}local_government_id", f"{prefix}kecamatan_id")
 
 
 def user_government(user: User) -> LocalGovernment | None:

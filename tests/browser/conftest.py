@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.compliance.conftest import (  # noqa: F401 (fixtures re-exported for this package)
+from tests.compliance.conftest import (
     DashboardData,
     build_dashboard_data,
-    evidence_storage,
 )
 
 CHROMIUM = os.environ.get("KM_CHROMIUM", "/usr/bin/chromium")
@@ -30,7 +29,7 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def dashboard_data(kendari, evidence_storage) -> DashboardData:  # noqa: F811
+def dashboard_data(kendari, evidence_storage) -> DashboardData:
     """Ninety days of history, so the trend chart in the screenshots is full."""
     return build_dashboard_data(history_days=90)
 

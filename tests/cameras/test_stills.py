@@ -25,18 +25,6 @@ DEMO_FRAME = (
 
 
 @pytest.fixture
-def evidence_storage(settings, tmp_path) -> Path:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "evidence"), "base_url": None},
-        },
-    }
-    return tmp_path / "evidence"
-
-
-@pytest.fixture
 def konawe(db) -> LocalGovernment:
     government = LocalGovernment.objects.create(code="74.02", name="Konawe", kind="kabupaten")
     Kecamatan.objects.create(

@@ -26,18 +26,6 @@ SECRET = "rahasia-kamera-123"
 
 
 @pytest.fixture
-def evidence_storage(settings, tmp_path) -> Path:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "evidence"), "base_url": None},
-        },
-    }
-    return tmp_path / "evidence"
-
-
-@pytest.fixture
 def queued(monkeypatch):
     """Captures the pages ask for. Tests run inside a transaction, so the on-commit hand-off
     to Celery runs at once here; the task itself is recorded, not sent."""

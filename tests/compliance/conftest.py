@@ -220,18 +220,6 @@ def build_dashboard_data(history_days: int = 90) -> DashboardData:
 
 
 @pytest.fixture
-def evidence_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "evidence"), "base_url": None},
-        },
-    }
-    return tmp_path / "evidence"
-
-
-@pytest.fixture
 def dashboard_data(kendari, evidence_storage) -> DashboardData:
     return build_dashboard_data(history_days=35)
 

@@ -17,7 +17,6 @@ from rest_framework.test import APIClient
 from cameras.models import Camera
 from compliance.models import AuditLogEntry, Kecamatan, LocalGovernment, Office
 from incidents.models import Incident
-from tests.compliance.conftest import evidence_storage  # noqa: F401 (fixture re-exported)
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,6 @@ from django.test import Client
 from cameras.models import Camera, CameraStill
 from compliance.models import AuditLogEntry, Kecamatan, LocalGovernment, Office
 from incidents.models import Incident
-from tests.compliance.conftest import evidence_storage  # noqa: F401 (fixture re-exported)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +112,7 @@ def capture_now(camera: Camera):
 
 
 @pytest.fixture
-def public_camera(kendari, evidence_storage) -> Camera:  # noqa: F811
+def public_camera(kendari, evidence_storage) -> Camera:
     """A public-area camera in Mandonga with a captured public (fully blurred) still."""
     camera = Camera.objects.create(
         local_government=kendari,
@@ -129,7 +128,7 @@ def public_camera(kendari, evidence_storage) -> Camera:  # noqa: F811
 
 
 @pytest.fixture
-def office_camera(kendari, evidence_storage) -> Camera:  # noqa: F811
+def office_camera(kendari, evidence_storage) -> Camera:
     """An office camera of Kelurahan 74.71.01.1005 with a captured (staff-only) still."""
     camera = Camera.for_office(
         Office.objects.get(code="74.71.01.1005"),

@@ -20,7 +20,6 @@ from cameras.models import Camera, CameraGroup, CameraStill
 from compliance.models import AuditLogEntry, Kecamatan, LocalGovernment, Office
 from incidents.models import Incident
 from reports.models import Report
-from tests.compliance.conftest import evidence_storage  # noqa: F401 (fixture re-exported)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +91,7 @@ def office_camera(office_code: str, name: str) -> Camera:
 
 
 @pytest.fixture
-def deployment(kendari, evidence_storage) -> Deployment:  # noqa: F811
+def deployment(kendari, evidence_storage) -> Deployment:
     call_command("seed_konawe", stdout=io.StringIO())
     konawe = LocalGovernment.objects.get(code="74.02")
     Office.objects.create(
