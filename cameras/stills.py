@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cameras import sources
 from cameras.domain.wall import Health, health_of, is_stale, next_health, still_slot
-from cameras.models import Camera, CameraStill, ObservationStatus
+from cameras.models import Camera, CameraKind, CameraStill, ObservationStatus
 from cameras.services import camera_address
 from cameras.vision import Detection, PeopleDetector, get_detector
 from cameras.vision.health import assess_frame_health
@@ -103,7 +103,7 @@ def capture_still(camera_id: int, slot: datetime, now: datetime) -> StillSummary
     health = assess_frame_health(
         frame, previous_signature=previous, reference_signature=camera.reference_signature
     )
-    detector = get_detector(settings.PEOPLE_DETECTOR or None)
+    detector = get_detector(detector_name_for(camera))
     try:
         detection: Detection = detector.detect(frame)
     except Exception:
@@ -131,6 +131,13 @@ def capture_still(camera_id: int, slot: datetime, now: datetime) -> StillSummary
         staff_jpeg=staff_jpeg,
         public_jpeg=public_jpeg,
     )
+
+
+def detector_name_for(camera: Camera) -> str | None:
+    """Public-area cameras use the crowd pipeline; office cameras the office one."""
+    if camera.kind == CameraKind.PUBLIC_AREA:
+        return settings.PUBLIC_AREA_DETECTOR or settings.PEOPLE_DETECTOR or None
+    return settings.PEOPLE_DETECTOR or None
 
 
 def _previous_signature(camera: Camera, slot: datetime) -> str:

@@ -174,6 +174,8 @@ CAMERA_CREDENTIALS_KEYS = env.list("CAMERA_CREDENTIALS_KEY", default=[])
 CAMERA_CAPTURE_TIMEOUT_S = env.float("CAMERA_CAPTURE_TIMEOUT_S", default=10.0)
 # Empty: the default detector of cameras.vision (see `python manage.py evaluate_detector`).
 PEOPLE_DETECTOR = env.str("PEOPLE_DETECTOR", default="")
+# Public-area cameras (squares, roads) see small, distant people: the crowd pipeline by default.
+PUBLIC_AREA_DETECTOR = env.str("PUBLIC_AREA_DETECTOR", default="mp-crowd")
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

@@ -93,6 +93,7 @@ DEFAULT_DETECTOR_NAME = "mp-fusion"
 _FACTORIES: dict[str, str] = {
     "mp-fusion": "cameras.vision.mediapipe_backend:build_fusion_detector",
     "mp-fast": "cameras.vision.mediapipe_backend:build_fast_detector",
+    "mp-crowd": "cameras.vision.mediapipe_backend:build_crowd_detector",
     "hog": "cameras.vision.hog_backend:build_hog_detector",
 }
 _CALLABLES: dict[str, Callable[[], PeopleDetector]] = {}

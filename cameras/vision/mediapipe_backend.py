@@ -42,7 +42,7 @@ tiles), and an arm reaching in upright from the side of a close-up view.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -363,6 +363,10 @@ class FusionConfig:
     pose_tiles_need_face: float | None = None
     pose_with_face: float = 1.1  # a pose this likely counts when a face is at its head (>1: off)
     face_at_head: float = 0.5  # ... a face candidate of at least this score
+    # Crowd path (public squares and roads): when nobody is counted but the first pass saw a
+    # weak pose small enough to fit a tile, run pose on an overlapping grid of such tiles.
+    crowd_grid: tuple[int, int] | None = None
+    crowd_tile: float = 0.4  # tile side as a share of the frame's
     release: str = "1"
 
 
@@ -378,6 +382,11 @@ FUSION = FusionConfig(
     pose_doubt=(0.5, 0.9),
     release="3",
 )
+# Public-area cameras see small, distant people (a town square): the default pipeline plus the
+# crowd path. Measured on ../shared/frames it finds the plaza crowd the default misses and adds
+# no false person on any empty frame or sequence, at about 28 ms median instead of 22 ms, so
+# it is not the default for office cameras.
+CROWD = replace(FUSION, name="mp-crowd", crowd_grid=(3, 3), release="3")
 FAST = FusionConfig(
     name="mp-fast",
     pose_layouts=("full",),
@@ -411,6 +420,7 @@ class MediapipeDetector:
         self._face: _SsdGraph | None = None
         self._landmarks: _TfliteGraph | None = None
         self.escalations = 0  # frames that needed the extra passes (for benchmarks)
+        self.crowd_runs = 0  # frames that took the crowd path
 
     @property
     def is_loaded(self) -> bool:
@@ -453,6 +463,32 @@ class MediapipeDetector:
         extra_face = _numbered_regions(width, height, config.face_layouts[1:], len(cheap_face))
         pose = self._run_passes(rgb, self._pose, cheap_pose)
         faces = self._run_passes(rgb, self._face, cheap_face)
+        first_pose = _Candidates(
+            list(pose.scores), list(pose.points), list(pose.boxes), list(pose.passes)
+        )
+        people, face_boxes = self._detect_rooms(
+            rgb, pose, faces, cheap_pose, extra_pose, extra_face
+        )
+        if (
+            not people
+            and config.crowd_grid is not None
+            and _crowd_hint(first_pose, config, width, height)
+        ):
+            people = self._crowd_people(rgb)
+        return people, face_boxes
+
+    def _detect_rooms(
+        self,
+        rgb: np.ndarray,
+        pose: _Candidates,
+        faces: _Candidates,
+        cheap_pose: list[_Crop],
+        extra_pose: list[_Crop],
+        extra_face: list[_Crop],
+    ) -> tuple[list[PersonBox], list[Box]]:
+        """The default pipeline: cheap whole-frame passes, escalated only when in doubt."""
+        config = self.config
+        height, width = rgb.shape[:2]
         escalate = bool(extra_pose or extra_face) and (
             not config.adaptive or _in_doubt(pose, faces, config, width, height)
         )
@@ -466,6 +502,42 @@ class MediapipeDetector:
             extra_pose = _tiles_with_lone_faces(extra_pose, pose, faces, config, width, height)
         pose.extend(self._run_passes(rgb, self._pose, extra_pose))
         return self._fuse(rgb, pose, faces, verify=config.verify, whole_passes=len(cheap_pose))
+
+    def _crowd_people(self, rgb: np.ndarray) -> list[PersonBox]:
+        """Pose on an overlapping grid of tiles; a tile pose counts only when confident and
+        confirmed by the landmark verifier (so zoomed-in furniture stays out)."""
+        config = self.config
+        assert config.crowd_grid is not None  # noqa: S101 - checked by the caller
+        height, width = rgb.shape[:2]
+        self.crowd_runs += 1
+        columns, rows = config.crowd_grid
+        tile_w, tile_h = int(config.crowd_tile * width), int(config.crowd_tile * height)
+        step_x = (width - tile_w) / max(columns - 1, 1)
+        step_y = (height - tile_h) / max(rows - 1, 1)
+        crops = [
+            (
+                100 + row * columns + column,
+                (
+                    int(column * step_x),
+                    int(row * step_y),
+                    int(column * step_x) + tile_w,
+                    int(row * step_y) + tile_h,
+                ),
+            )
+            for row in range(rows)
+            for column in range(columns)
+        ]
+        people: list[PersonBox] = []
+        heads: list[np.ndarray] = []
+        for score, points, _first in _merge_pose(self._run_passes(rgb, self._pose, crops)):
+            if score < config.pose_accept or not _plausible(points, width, height):
+                continue
+            head = clip_xyxy(_head_box(points), width, height)
+            if _near_any_head(head, heads) or not self._verified(rgb, points):
+                continue
+            heads.append(head)
+            people.append(_person(clip_xyxy(_body_box(points), width, height), score, "pose", head))
+        return people
 
     def _fuse(
         self,
@@ -611,6 +683,20 @@ def _in_doubt(
     return any(low <= score < high for score, _box, _support in _merge_faces(faces))
 
 
+def _crowd_hint(pose: _Candidates, config: FusionConfig, width: int, height: int) -> bool:
+    """A weak first-pass pose (below the doubt band) whose whole body would fit in a tile."""
+    tile_h = config.crowd_tile * height
+    for score, points, _first in _merge_pose(pose):
+        radius = float(np.linalg.norm(points[1] - points[0]))
+        if (
+            score < config.pose_doubt[0]
+            and 2 * radius <= tile_h
+            and _plausible(points, width, height)
+        ):
+            return True
+    return False
+
+
 def _plausible(points: np.ndarray, width: int, height: int) -> bool:
     """False for body shapes that are an arm reaching into view rather than a person.
 
@@ -754,6 +840,11 @@ def _rescale_person(person: PersonBox, factor: float, width: int, height: int) -
 def build_fusion_detector() -> MediapipeDetector:
     """Registry factory of the default pipeline (models load on first detect)."""
     return MediapipeDetector(FUSION)
+
+
+def build_crowd_detector() -> MediapipeDetector:
+    """Registry factory of the public-area pipeline: the default plus the crowd path."""
+    return MediapipeDetector(CROWD)
 
 
 def build_fast_detector() -> MediapipeDetector:

@@ -100,6 +100,20 @@ def test_fast_detector_keeps_empty_rooms_empty():
     assert report.presence_accuracy >= 28 / 30 - 1e-9, format_summary(report)
 
 
+def test_crowd_detector_finds_distant_people_and_keeps_every_empty_frame_empty():
+    """The public-area pipeline: the default's counts plus small people on a plaza."""
+    report = evaluate_labelled_dir(FRAMES, get_detector("mp-crowd"))
+    assert report.empty_accuracy == 1.0, format_summary(report)
+    assert report.presence_accuracy >= 29 / 30 - 1e-9, format_summary(report)
+    assert report.exact_count_accuracy >= 24 / 30 - 1e-9, format_summary(report)
+    assert report.count_mae_le5 <= 8 / 28 + 1e-9, format_summary(report)
+    for folder in sorted((SHARED / "sequences").iterdir()):
+        if (folder / "labels.csv").is_file():
+            sequence = evaluate_labelled_dir(folder, get_detector("mp-crowd"))
+            empties = [r for r in sequence.results if r.label == 0]
+            assert all(r.predicted == 0 for r in empties), f"{folder.name}: a false person"
+
+
 def test_hog_detector_runs_and_stays_quiet_on_empty_rooms():
     report = evaluate_labelled_dir(FRAMES, get_detector("hog"))
     assert report.images == 30
