@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cameras import services
 from cameras.models import Camera, CameraGroup, CameraKind, CameraStill, Evidence, Observation
+from kelurahan_monitor.admin_scoping import GovernmentScopeMixin
 
 
 class CameraForm(forms.ModelForm):
@@ -95,7 +96,8 @@ class CameraForm(forms.ModelForm):
 
 
 @admin.register(Camera)
-class CameraAdmin(admin.ModelAdmin):
+class CameraAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "local_government_id"
     form = CameraForm
     list_display = [
         "name",
@@ -134,7 +136,8 @@ class CameraAdmin(admin.ModelAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "camera__local_government_id"
     list_display = [
         "slot",
         "camera",
@@ -158,7 +161,8 @@ class ObservationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "observation__camera__local_government_id"
     list_display = ["observation", "width", "height", "created_at"]
     list_select_related = ["observation__camera__office"]
     readonly_fields = ["observation", "image", "width", "height", "created_at"]
@@ -169,14 +173,16 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(CameraGroup)
-class CameraGroupAdmin(admin.ModelAdmin):
+class CameraGroupAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "local_government_id"
     list_display = ["name", "local_government", "position"]
     list_filter = ["local_government"]
     filter_horizontal = ["cameras"]
 
 
 @admin.register(CameraStill)
-class CameraStillAdmin(admin.ModelAdmin):
+class CameraStillAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "camera__local_government_id"
     list_display = ["slot", "camera", "status", "people_count", "duration_ms"]
     list_filter = ["status", "camera__local_government"]
     date_hierarchy = "slot"

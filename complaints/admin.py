@@ -1,9 +1,11 @@
 from django.contrib import admin
 
 from complaints.models import Complaint, ComplaintEvent
+from kelurahan_monitor.admin_scoping import GovernmentScopeMixin
 
 
-class ComplaintEventInline(admin.TabularInline):
+class ComplaintEventInline(GovernmentScopeMixin, admin.TabularInline):
+    government_lookup = "complaint__office__kecamatan__local_government_id"
     model = ComplaintEvent
     extra = 0
     can_delete = False
@@ -14,7 +16,8 @@ class ComplaintEventInline(admin.TabularInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "office__kecamatan__local_government_id"
     list_display = ("tracking_code", "office", "visited_at", "kind", "status", "verification")
     list_filter = ("status", "verification", "kind", "source")
     search_fields = ("tracking_code", "office__name")

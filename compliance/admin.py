@@ -17,29 +17,34 @@ from compliance.models import (
     SpecialPeriodHours,
     VerdictChange,
 )
+from kelurahan_monitor.admin_scoping import GovernmentScopeMixin
 
 
 @admin.register(LocalGovernment)
-class LocalGovernmentAdmin(admin.ModelAdmin):
+class LocalGovernmentAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "pk"
     list_display = ["code", "name", "kind", "time_zone"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(admin.ModelAdmin):
+class KecamatanAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "local_government_id"
     list_display = ["code", "name", "local_government"]
     list_filter = ["local_government"]
     search_fields = ["code", "name"]
 
 
-class OpeningHoursInline(admin.TabularInline):
+class OpeningHoursInline(GovernmentScopeMixin, admin.TabularInline):
+    government_lookup = "local_government_id"
     model = OpeningHours
     extra = 0
     fields = ["local_government", "weekday", "opens_at", "closes_at", "grace_minutes", "min_staff"]
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "kecamatan__local_government_id"
     list_display = ["code", "name", "kecamatan", "active"]
     list_filter = ["kecamatan", "active", "kecamatan__local_government"]
     search_fields = ["code", "name", "alternative_name", "kecamatan__name"]
@@ -48,7 +53,8 @@ class OfficeAdmin(admin.ModelAdmin):
 
 
 @admin.register(OpeningHours)
-class OpeningHoursAdmin(admin.ModelAdmin):
+class OpeningHoursAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "local_government_id"
     list_display = ["__str__", "weekday", "opens_at", "closes_at", "grace_minutes", "min_staff"]
     list_filter = ["weekday", "local_government", ("office", admin.EmptyFieldListFilter)]
     search_fields = ["office__name", "office__code"]
@@ -56,13 +62,15 @@ class OpeningHoursAdmin(admin.ModelAdmin):
     autocomplete_fields = ["office"]
 
 
-class SpecialPeriodHoursInline(admin.TabularInline):
+class SpecialPeriodHoursInline(GovernmentScopeMixin, admin.TabularInline):
+    government_lookup = "period__local_government_id"
     model = SpecialPeriodHours
     extra = 0
 
 
 @admin.register(SpecialPeriod)
-class SpecialPeriodAdmin(admin.ModelAdmin):
+class SpecialPeriodAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "local_government_id"
     list_display = ["name", "kind", "date_from", "date_to", "local_government"]
     list_filter = ["kind", "local_government"]
     date_hierarchy = "date_from"
@@ -70,7 +78,9 @@ class SpecialPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "local_government_id"
+    shared_rows = True
     list_display = ["date", "name", "kind", "local_government"]
     list_filter = ["kind", "local_government"]
     search_fields = ["name"]
@@ -78,7 +88,8 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Excuse)
-class ExcuseAdmin(admin.ModelAdmin):
+class ExcuseAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "office__kecamatan__local_government_id"
     list_display = ["office", "date_from", "date_to", "reason", "created_by", "created_at"]
     list_filter = ["office__kecamatan"]
     search_fields = ["office__name", "office__code", "reason"]
@@ -105,7 +116,8 @@ class DailyVerdictForm(forms.ModelForm):
 
 
 @admin.register(DailyVerdict)
-class DailyVerdictAdmin(admin.ModelAdmin):
+class DailyVerdictAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "office__kecamatan__local_government_id"
     form = DailyVerdictForm
     list_display = [
         "date",
@@ -156,7 +168,8 @@ class DailyVerdictAdmin(admin.ModelAdmin):
 
 
 @admin.register(VerdictChange)
-class VerdictChangeAdmin(admin.ModelAdmin):
+class VerdictChangeAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "verdict__office__kecamatan__local_government_id"
     list_display = ["verdict", "previous_status", "new_status", "changed_by", "changed_at"]
     list_filter = ["new_status", "verdict__office__kecamatan"]
     search_fields = ["verdict__office__name", "reason"]
@@ -170,7 +183,8 @@ class VerdictChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "office__kecamatan__local_government_id"
     list_display = ["occurred_at", "office", "people", "reviewed"]
     list_filter = ["reviewed", "office__kecamatan"]
     list_editable = ["reviewed"]
@@ -181,7 +195,8 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
+class AlertAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "office__kecamatan__local_government_id"
     list_display = ["created_at", "kind", "office", "delivered_at"]
     list_filter = ["kind", "office__kecamatan"]
     search_fields = ["office__name", "message", "key"]

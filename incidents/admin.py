@@ -1,11 +1,14 @@
 from django.contrib import admin
 
 from incidents.models import Incident
+from kelurahan_monitor.admin_scoping import GovernmentScopeMixin
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(GovernmentScopeMixin, admin.ModelAdmin):
     """Read-only here: posts are made and changed on the audited operator pages."""
+
+    government_lookup = "local_government_id"
 
     list_display = [
         "title",

@@ -3,11 +3,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kelurahan_monitor.admin_scoping import GovernmentScopeMixin
 from reports.models import Report
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    government_lookup = "local_government_id"
     list_display = ("date", "kind", "download", "updated_at", "emailed_at")
     list_filter = ("kind",)
     date_hierarchy = "date"
