@@ -5,6 +5,7 @@ camera: pages only ask for a deduplicated capture (see cameras.stills).
 """
 
 import json
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -22,6 +23,7 @@ from cameras.models import CameraStill
 from compliance.models import Kecamatan, LocalGovernment
 from incidents.selectors import active_incidents
 from kelurahan_monitor.files import jpeg_response
+from kelurahan_monitor.middleware import CONTENT_SECURITY_POLICY
 
 
 def _government(code: str) -> LocalGovernment:
@@ -188,10 +190,6 @@ def _tiles(bounds: public_map.Bounds, height: float) -> list[dict]:
 
 
 def _csp_with_tiles(tile_url: str) -> str:
-    from urllib.parse import urlsplit
-
-    from kelurahan_monitor.middleware import CONTENT_SECURITY_POLICY
-
     parts = urlsplit(tile_url)
     origin = f"{parts.scheme}://{parts.netloc}"
     return CONTENT_SECURITY_POLICY.replace("img-src 'self'", f"img-src 'self' {origin}")
