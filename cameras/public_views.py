@@ -118,6 +118,7 @@ def camera_still(request: HttpRequest, code: str, camera_id: int, still_id: int)
 
 
 MAP_WIDTH = 800
+MAP_LABEL_SIZE = 18
 
 
 @require_GET
@@ -145,15 +146,21 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
         bounds = public_map.bounds_of(points)
         height = public_map.map_height(bounds, MAP_WIDTH)
         projected = {p.key: p for p in public_map.project(points, bounds, MAP_WIDTH)}
+        # Kecamatan with cameras get their label first; a dense cluster keeps a readable few.
+        with_cameras = {c.kecamatan for c in cameras}
+        ordered = sorted(kecamatan, key=lambda k: k.name not in with_cameras)
+        labelled = public_map.labels_that_fit(
+            [(projected[f"k{k.pk}"], k.name) for k in ordered], MAP_LABEL_SIZE
+        )
         context["map"] = {
             "width": MAP_WIDTH,
             "height": round(height),
-            "kecamatan": [(k, projected[f"k{k.pk}"]) for k in kecamatan],
+            "kecamatan": [(k, projected[f"k{k.pk}"], f"k{k.pk}" in labelled) for k in kecamatan],
             "cameras": [
                 (c, projected[f"c{c.camera_id}"]) for c in cameras if f"c{c.camera_id}" in projected
             ],
             # Sized for a phone: the 800-unit drawing is shown about 350 px wide there.
-            "label_size": 18,
+            "label_size": MAP_LABEL_SIZE,
             "dot_radius": 7,
             "label_offset": 12,
             "marker_radius": 22,

@@ -102,3 +102,31 @@ def best_zoom(bounds: Bounds, max_tiles: int = 16, max_zoom: int = 16) -> int:
             continue
         return zoom
     return 1
+
+
+def labels_that_fit(
+    placed: Sequence[tuple[MapPoint, str]], font_size: float, gap: float = 2.0
+) -> set[str]:
+    """Keys whose text label (centred above the point) overlaps no label kept before it.
+
+    Greedy in the given order, so callers put the labels that matter most first. A dense
+    cluster keeps a readable few; the others stay as dots with a tooltip.
+    """
+    kept: list[tuple[float, float, float, float]] = []
+    keys: set[str] = set()
+    for point, text in placed:
+        half_width = len(text) * font_size * 0.3 + gap
+        box = (
+            point.x - half_width,
+            point.y - font_size * 1.6 - gap,
+            point.x + half_width,
+            point.y - font_size * 0.4 + gap,
+        )
+        if any(
+            box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
+            for other in kept
+        ):
+            continue
+        kept.append(box)
+        keys.add(point.key)
+    return keys

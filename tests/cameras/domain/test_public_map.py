@@ -87,3 +87,17 @@ def test_best_zoom_is_the_highest_that_fits_the_tile_budget():
     assert len(tiles_covering(bounds, zoom, limit=16)) <= 16
     with pytest.raises(ValueError, match="exceed"):
         tiles_covering(bounds, zoom + 1, limit=16)
+
+
+def test_labels_that_would_overlap_are_dropped_in_order_of_importance():
+    from cameras.domain.public_map import MapPoint, labels_that_fit
+
+    placed = [
+        (MapPoint("a", 100, 100), "Unaaha"),
+        (MapPoint("b", 105, 102), "Wawotobi"),  # on top of a: dropped
+        (MapPoint("c", 300, 100), "Lambuya"),  # far away: kept
+        (MapPoint("d", 100, 160), "Tongauna"),  # below a, clear of it: kept
+    ]
+    assert labels_that_fit(placed, font_size=18) == {"a", "c", "d"}
+    # Order decides who wins a clash.
+    assert labels_that_fit(placed[1::-1], font_size=18) == {"b"}
