@@ -32,8 +32,9 @@ def _government(code: str) -> LocalGovernment:
 
 def _views_and_refresh(government: LocalGovernment):
     now = timezone.now()
-    stills.request_stills(list(selectors.public_cameras(government)), now)
-    return now, selectors.public_camera_views(government, now)
+    cameras = list(selectors.public_cameras(government))
+    stills.request_stills(cameras, now)
+    return now, selectors.public_camera_views(government, now, cameras)
 
 
 @require_GET

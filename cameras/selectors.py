@@ -256,9 +256,12 @@ def _public_picture(camera: Camera) -> CameraStill | None:
     )
 
 
-def public_camera_views(government: LocalGovernment, now: datetime) -> list[PublicCamera]:
+def public_camera_views(
+    government: LocalGovernment, now: datetime, cameras: list[Camera] | None = None
+) -> list[PublicCamera]:
+    """What the public sees of `cameras` (default: the government's public cameras)."""
     views = []
-    for camera in public_cameras(government):
+    for camera in cameras if cameras is not None else public_cameras(government):
         picture = _public_picture(camera)
         latest = camera.latest_still
         level = None

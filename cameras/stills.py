@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from cameras import sources
 from cameras.domain.wall import Health, health_of, is_stale, next_health, still_slot
@@ -51,7 +52,7 @@ def request_stills(cameras: list[Camera], now: datetime) -> int:
     through (Redis or Memcached in a multi-process deployment, see CACHE_URL). Returns how
     many captures were queued by this call.
     """
-    from cameras.tasks import capture_still as capture_still_task
+    from cameras.tasks import capture_still as capture_still_task  # tasks import this module
 
     interval = interval_seconds()
     slot = still_slot(now, interval)
@@ -64,12 +65,19 @@ def request_stills(cameras: list[Camera], now: datetime) -> int:
         if not cache.add(key, 1, timeout=interval * 2):
             continue
         transaction.on_commit(
-            lambda camera_id=camera.pk: capture_still_task.apply_async(
-                (camera_id, slot.isoformat()), expires=interval
-            )
+            lambda camera_id=camera.pk: _send_capture(capture_still_task, camera_id, slot, interval)
         )
         queued += 1
     return queued
+
+
+def _send_capture(task, camera_id: int, slot: datetime, interval: int) -> None:
+    """Queue one capture; a broker outage must not break the page that asked (it shows the
+    stored stills, and the next interval asks again)."""
+    try:
+        task.apply_async((camera_id, slot.isoformat()), expires=interval, retry=False)
+    except (KombuOperationalError, OSError):
+        logger.warning("could not queue the still of camera %s: broker unreachable", camera_id)
 
 
 def capture_still(camera_id: int, slot: datetime, now: datetime) -> StillSummary:

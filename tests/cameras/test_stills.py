@@ -59,7 +59,7 @@ def queued(monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(
         tasks.capture_still,
         "apply_async",
-        lambda args, expires=None: calls.append((args, expires)),
+        lambda args, expires=None, **options: calls.append((args, expires)),
     )
     return calls
 
@@ -333,3 +333,22 @@ def test_the_staff_image_is_never_served_publicly(konawe, evidence_storage, kend
     # Wrong government code in the path: nothing.
     Camera.objects.filter(pk=public.pk).update(is_public=True)
     assert client.get(f"/publik/74.71/kamera/{public.pk}/{shown.still_id}.jpg").status_code == 404
+
+
+def test_a_broker_outage_does_not_break_the_page_that_asked(
+    konawe, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from cameras import tasks
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.capture_still, "apply_async", refuse)
+    public_camera(konawe, DEMO_FRAME)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client().get("/publik/74.02/kamera.json")
+    assert response.status_code == 200
+    assert response.json()["cameras"][0]["picture"] == ""
+    assert "broker unreachable" in caplog.text

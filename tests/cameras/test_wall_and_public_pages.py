@@ -34,7 +34,9 @@ def queued(monkeypatch):
 
     calls: list = []
     monkeypatch.setattr(
-        tasks.capture_still, "apply_async", lambda args, expires=None: calls.append(args)
+        tasks.capture_still,
+        "apply_async",
+        lambda args, expires=None, **options: calls.append(args),
     )
     monkeypatch.setattr(stills_module.transaction, "on_commit", lambda callback: callback())
     return calls
