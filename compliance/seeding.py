@@ -180,3 +180,14 @@ def sync_national_holidays(years: list[int], report: SeedReport | None = None) -
             )
             report.count(Holiday, created, changed=False)
     return report
+
+
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def synthetic_kecamatan_code(government_code: str, number: int) -> str:
+    """A code that fits the 8-character kecamatan field ("99.98.a7") for benchmark data:
+    two base-36 digits, so up to 1,296 kecamatan per synthetic government."""
+    if not 0 <= number < 36 * 36:
+        raise ValueError("at most 1296 synthetic kecamatan")
+    return f"{government_code}.{_BASE36[number // 36]}{_BASE36[number % 36]}"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from cameras.domain.wall import still_slot
 from cameras.models import Camera, CameraKind, CameraStill
 from compliance.models import Kecamatan, LocalGovernment
+from compliance.seeding import synthetic_kecamatan_code
 
 
 class Command(BaseCommand):
@@ -56,7 +57,11 @@ class Command(BaseCommand):
         Camera.objects.update(enabled=False)
         government = LocalGovernment.objects.create(code="99.97", name="Bench", kind="kabupaten")
         kecamatan = Kecamatan.objects.bulk_create(
-            Kecamatan(local_government=government, code=f"99.97.{n:04d}", name=f"Kecamatan {n}")
+            Kecamatan(
+                local_government=government,
+                code=synthetic_kecamatan_code("99.97", n),
+                name=f"Kecamatan {n}",
+            )
             for n in range((count + 11) // 12)
         )
         created = Camera.objects.bulk_create(

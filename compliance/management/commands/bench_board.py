@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cameras.models import Camera, Observation
 from compliance.models import DailyVerdict, Kecamatan, LocalGovernment, Office
+from compliance.seeding import synthetic_kecamatan_code
 
 STATUS_CYCLE = (
     ["on_time"] * 12 + ["late"] * 4 + ["not_opened", "no_data", "no_data", "excused"]
@@ -55,7 +56,11 @@ class Command(BaseCommand):
         Office.objects.filter(active=True).update(active=False)
         government = LocalGovernment.objects.create(code="99.98", name="Bench", kind="kota")
         kecamatan = Kecamatan.objects.bulk_create(
-            Kecamatan(local_government=government, code=f"99.98.{n:04d}", name=f"Kecamatan {n}")
+            Kecamatan(
+                local_government=government,
+                code=synthetic_kecamatan_code("99.98", n),
+                name=f"Kecamatan {n}",
+            )
             for n in range((count + 5) // 6)
         )
         created = Office.objects.bulk_create(
