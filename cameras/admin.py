@@ -1,12 +1,19 @@
-from urllib.parse import urlsplit
-
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from cameras import services
-from cameras.models import Camera, CameraGroup, CameraKind, CameraStill, Evidence, Observation
+from cameras.domain.placement import PlacementError, has_credentials_in_url
+from cameras.models import Camera, CameraGroup, CameraStill, Evidence, Observation
 from kelurahan_monitor.admin_scoping import GovernmentScopeMixin
+
+PLACEMENT_MESSAGES = {
+    PlacementError.OFFICE_MISSING: _("Kamera kantor harus memilih kantornya."),
+    PlacementError.OFFICE_CAMERA_PUBLIC: _("Kamera kantor tidak pernah ditampilkan ke publik."),
+    PlacementError.PUBLIC_AREA_WITH_OFFICE: _("Kamera area publik tidak terikat pada kantor."),
+    PlacementError.GOVERNMENT_MISSING: _("Pilih pemerintah daerahnya."),
+    PlacementError.KECAMATAN_ELSEWHERE: _("Kecamatan ini milik pemerintah daerah lain."),
+}
 
 
 class CameraForm(forms.ModelForm):
@@ -56,8 +63,7 @@ class CameraForm(forms.ModelForm):
 
     def clean_source_url(self) -> str:
         url = self.cleaned_data["source_url"]
-        parts = urlsplit(url)
-        if parts.username or parts.password:
+        if has_credentials_in_url(url):
             raise forms.ValidationError(
                 _("Jangan menulis nama pengguna/sandi di alamat; isi kolom kredensial.")
             )
@@ -68,20 +74,19 @@ class CameraForm(forms.ModelForm):
         for name in ("username", "password"):
             if not cleaned.get(name) and self.instance.pk:
                 cleaned[name] = getattr(self.instance, name)
-        office = cleaned.get("office")
-        if cleaned.get("kind") == CameraKind.OFFICE:
-            if office is None:
-                self.add_error("office", _("Kamera kantor harus memilih kantornya."))
-            else:
-                cleaned["local_government"] = office.kecamatan.local_government
-                cleaned["kecamatan"] = office.kecamatan
-            if cleaned.get("is_public"):
-                self.add_error("is_public", _("Kamera kantor tidak pernah ditampilkan ke publik."))
-        else:
-            if office is not None:
-                self.add_error("office", _("Kamera area publik tidak terikat pada kantor."))
-            if cleaned.get("local_government") is None:
-                self.add_error("local_government", _("Pilih pemerintah daerahnya."))
+        placement = services.resolve_placement(
+            cleaned.get("kind"),
+            cleaned.get("office"),
+            cleaned.get("local_government"),
+            cleaned.get("kecamatan"),
+            is_public=bool(cleaned.get("is_public")),
+        )
+        cleaned["local_government"], cleaned["kecamatan"] = (
+            placement.government,
+            placement.kecamatan,
+        )
+        for field, error in placement.errors.items():
+            self.add_error(field, PLACEMENT_MESSAGES[error])
         busy, packed = cleaned.get("crowd_busy_at"), cleaned.get("crowd_packed_at")
         if busy is not None and packed is not None and packed <= busy:
             self.add_error("crowd_packed_at", _("Harus lebih besar dari ambang ramai."))

@@ -27,7 +27,8 @@ from django.utils import timezone
 
 from cameras import sources
 from cameras.checking import FrameReading, combine_burst
-from cameras.models import Camera, Evidence, Observation, ObservationStatus
+from cameras.domain.placement import Placement, PlacementError, placement_errors
+from cameras.models import Camera, CameraKind, Evidence, Observation, ObservationStatus
 from cameras.vision import Detection, PeopleDetector, get_detector
 from cameras.vision.health import (
     assess_frame_health,
@@ -36,6 +37,7 @@ from cameras.vision.health import (
 )
 from cameras.vision.privacy import render_evidence
 from cameras.vision.zones import count_people_in_zone
+from compliance.models import Kecamatan, LocalGovernment, Office
 from compliance.services import office_day_for, refresh_daily_verdict, zone_of
 
 logger = logging.getLogger(__name__)
@@ -372,3 +374,36 @@ def purge_expired_evidence(now: datetime | None = None) -> int:
         evidence.delete()
         purged += 1
     return purged
+
+
+@dataclass(frozen=True)
+class ResolvedPlacement:
+    government: LocalGovernment | None
+    kecamatan: Kecamatan | None
+    errors: dict[str, PlacementError]
+
+
+def resolve_placement(
+    kind: str,
+    office: Office | None,
+    government: LocalGovernment | None,
+    kecamatan: Kecamatan | None,
+    *,
+    is_public: bool,
+) -> ResolvedPlacement:
+    """Where a submitted camera stands: an office camera takes its office's government and
+    kecamatan, a public-area camera keeps the chosen ones; `errors` says what the rule refuses
+    (see cameras.domain.placement). Crowd levels are checked by the caller."""
+    is_office_camera = kind == CameraKind.OFFICE
+    if is_office_camera and office is not None:
+        government, kecamatan = office.kecamatan.local_government, office.kecamatan
+    errors = placement_errors(
+        Placement(
+            is_office_camera=is_office_camera,
+            office_id=office.pk if office is not None else None,
+            is_public=is_public,
+            government_id=government.pk if government is not None else None,
+            kecamatan_government_id=kecamatan.local_government_id if kecamatan else None,
+        )
+    )
+    return ResolvedPlacement(government, kecamatan, errors)

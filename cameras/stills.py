@@ -41,10 +41,6 @@ class StillSummary:
     still_id: int | None = None
 
 
-def interval_seconds() -> int:
-    return settings.STILL_INTERVAL_SECONDS
-
-
 def request_stills(cameras: list[Camera], now: datetime) -> int:
     """Queue a capture of every enabled camera without a still for the current interval.
 
@@ -54,7 +50,7 @@ def request_stills(cameras: list[Camera], now: datetime) -> int:
     """
     from cameras.tasks import capture_still as capture_still_task  # tasks import this module
 
-    interval = interval_seconds()
+    interval = settings.STILL_INTERVAL_SECONDS
     slot = still_slot(now, interval)
     queued = 0
     for camera in cameras:

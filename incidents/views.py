@@ -22,10 +22,7 @@ from kelurahan_monitor.files import jpeg_response
 
 
 def _government_of(request: HttpRequest) -> LocalGovernment:
-    government = roles.user_government(request.user)
-    if government is None:
-        # A superuser without a profile posts for the first government (one-city deployments).
-        government = roles.visible_governments(request.user).first()
+    government = roles.acting_government(request.user)
     if government is None:
         raise PermissionDenied
     return government

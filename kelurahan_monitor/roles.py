@@ -127,6 +127,12 @@ def user_government(user: User) -> LocalGovernment | None:
     return profile.local_government if profile is not None else None
 
 
+def acting_government(user: User) -> LocalGovernment | None:
+    """The government a staff user acts for: their own, or for a superuser without a profile the
+    first one (a one-government deployment's only government)."""
+    return user_government(user) or visible_governments(user).first()
+
+
 def can_post_incidents(user: User) -> bool:
     return Role.DISKOMINFO in roles_of(user)
 

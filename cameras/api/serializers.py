@@ -2,10 +2,20 @@ from urllib.parse import urlsplit
 
 from rest_framework import serializers
 
+from cameras import services
+from cameras.domain.placement import PlacementError, has_credentials_in_url
 from cameras.models import Camera, CameraKind, Observation
 from compliance.api.serializers import ScopedSerializer
 from kelurahan_monitor import roles
 from kelurahan_monitor.secrets_field import Secret
+
+PLACEMENT_MESSAGES = {
+    PlacementError.OFFICE_MISSING: "an office camera needs its office",
+    PlacementError.OFFICE_CAMERA_PUBLIC: "office cameras are never shown to the public",
+    PlacementError.PUBLIC_AREA_WITH_OFFICE: "a public-area camera does not belong to an office",
+    PlacementError.GOVERNMENT_MISSING: "required",
+    PlacementError.KECAMATAN_ELSEWHERE: "kecamatan of another local government",
+}
 
 
 class CameraSerializer(ScopedSerializer):
@@ -71,30 +81,19 @@ class CameraSerializer(ScopedSerializer):
             )
         }
         kind = merged["kind"] or CameraKind.OFFICE
+        placement = services.resolve_placement(
+            kind,
+            merged["office"],
+            merged["local_government"] or roles.user_government(self._user()),
+            merged["kecamatan"],
+            is_public=bool(merged["is_public"]),
+        )
+        if placement.errors:
+            field, error = next(iter(placement.errors.items()))
+            raise serializers.ValidationError({field: PLACEMENT_MESSAGES[error]})
+        attrs["local_government"] = placement.government
         if kind == CameraKind.OFFICE:
-            office = merged["office"]
-            if office is None:
-                raise serializers.ValidationError({"office": "an office camera needs its office"})
-            if merged["is_public"]:
-                raise serializers.ValidationError(
-                    {"is_public": "office cameras are never shown to the public"}
-                )
-            attrs["local_government"] = office.kecamatan.local_government
-            attrs["kecamatan"] = office.kecamatan
-        else:
-            if merged["office"] is not None:
-                raise serializers.ValidationError(
-                    {"office": "a public-area camera does not belong to an office"}
-                )
-            government = merged["local_government"] or roles.user_government(self._user())
-            if government is None:
-                raise serializers.ValidationError({"local_government": "required"})
-            kecamatan = merged["kecamatan"]
-            if kecamatan is not None and kecamatan.local_government_id != government.pk:
-                raise serializers.ValidationError(
-                    {"kecamatan": "kecamatan of another local government"}
-                )
-            attrs["local_government"] = government
+            attrs["kecamatan"] = placement.kecamatan
         name = attrs.get("name", getattr(self.instance, "name", None))
         same_name = Camera.objects.filter(name=name)
         if kind == CameraKind.OFFICE:
@@ -107,8 +106,12 @@ class CameraSerializer(ScopedSerializer):
             same_name = same_name.exclude(pk=self.instance.pk)
         if same_name.exists():
             raise serializers.ValidationError({"name": "another camera here has this name"})
-        busy = merged["crowd_busy_at"] if merged["crowd_busy_at"] is not None else 5
-        packed = merged["crowd_packed_at"] if merged["crowd_packed_at"] is not None else 15
+        busy = merged["crowd_busy_at"]
+        if busy is None:
+            busy = Camera._meta.get_field("crowd_busy_at").get_default()
+        packed = merged["crowd_packed_at"]
+        if packed is None:
+            packed = Camera._meta.get_field("crowd_packed_at").get_default()
         if packed <= busy:
             raise serializers.ValidationError(
                 {"crowd_packed_at": "must be greater than crowd_busy_at"}
@@ -122,7 +125,7 @@ class CameraSerializer(ScopedSerializer):
         parts = urlsplit(url)
         if parts.scheme not in {"rtsp", "http", "https", "file", "replay"}:
             raise serializers.ValidationError("scheme must be rtsp, http(s), file or replay")
-        if parts.username or parts.password:
+        if has_credentials_in_url(url):
             raise serializers.ValidationError(
                 "put credentials in username/password, not in the URL"
             )

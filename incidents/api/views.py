@@ -36,26 +36,17 @@ class IncidentViewSet(viewsets.ModelViewSet):
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
+        self.government = roles.acting_government(request.user)
         # An operator account must belong to a government before it may write anything.
-        if (
-            request.method not in SAFE_METHODS
-            and self.get_serializer_context()["government"] is None
-        ):
+        if request.method not in SAFE_METHODS and self.government is None:
             raise PermissionDenied("no local government for this account")
 
     def get_serializer_context(self) -> dict:
-        context = super().get_serializer_context()
-        government = roles.user_government(self.request.user)
-        if government is None:
-            government = roles.visible_governments(self.request.user).first()
-        context["government"] = government
-        return context
+        # Schema generation builds serializers without a request cycle, hence the default.
+        return {**super().get_serializer_context(), "government": getattr(self, "government", None)}
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        government = serializer.context["government"]
-        if government is None:
-            raise PermissionDenied("no local government for this account")
-        incident = Incident(local_government=government, **serializer.validated_data)
+        incident = Incident(local_government=self.government, **serializer.validated_data)
         services.post_incident(incident, self.request.user, roles.client_ip(self.request))
         serializer.instance = incident
 

@@ -2,10 +2,8 @@
 
 import os
 import signal
-import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -14,46 +12,11 @@ from django.utils import timezone
 from cameras.models import Evidence, Observation, ObservationStatus
 from cameras.tasks import run_camera_check
 from compliance.models import Office
+from tests.camservers.snapshot_camera import FlakyCamera
 from tests.factories import CameraFactory
 from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-class FlakyCamera:
-    """Snapshot camera whose first request hangs (the check is mid-capture); later ones answer."""
-
-    def __init__(self, jpeg: bytes, hang_first: bool) -> None:
-        self.requests = 0
-        self.first_request_seen = threading.Event()
-        self.release = threading.Event()
-        camera = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                camera.requests += 1
-                if hang_first and camera.requests == 1:
-                    camera.first_request_seen.set()
-                    camera.release.wait(30)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "image/jpeg")
-                self.send_header("Content-Length", str(len(jpeg)))
-                self.end_headers()
-                self.wfile.write(jpeg)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/snapshot.jpg"
-
-    def stop(self) -> None:
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def pending_observation(kendari, url: str) -> Observation:

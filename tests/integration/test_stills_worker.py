@@ -1,8 +1,6 @@
 """Many viewers, one capture: the public page and the wall through a real worker and Redis."""
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -10,42 +8,12 @@ import requests
 from cameras.domain.wall import crowd_level
 from cameras.models import Camera, CameraKind, CameraStill
 from compliance.models import Kecamatan, LocalGovernment
+from tests.camservers.snapshot_camera import FlakyCamera
 from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 VIEWERS = 24
-
-
-class CountingCamera:
-    """HTTP snapshot camera that counts every request it gets."""
-
-    def __init__(self, jpeg: bytes) -> None:
-        self.requests = 0
-        self._lock = threading.Lock()
-        camera = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                with camera._lock:
-                    camera.requests += 1
-                self.send_response(200)
-                self.send_header("Content-Type", "image/jpeg")
-                self.send_header("Content-Length", str(len(jpeg)))
-                self.end_headers()
-                self.wfile.write(jpeg)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/ISAPI/picture"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -66,7 +34,8 @@ def shared_cache(settings):
 
 @pytest.fixture
 def camera_server(shared_dir):
-    server = CountingCamera((shared_dir / "frames" / "vut_hall_front_multi.jpg").read_bytes())
+    jpeg = (shared_dir / "frames" / "vut_hall_front_multi.jpg").read_bytes()
+    server = FlakyCamera(jpeg, hang_first=False)
     yield server
     server.stop()
 

@@ -1,13 +1,10 @@
-import statistics
-import time as clock
 from datetime import timedelta
 from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +12,7 @@ from cameras.domain.wall import still_slot
 from cameras.models import Camera, CameraKind, CameraStill
 from compliance.models import Kecamatan, LocalGovernment
 from compliance.seeding import synthetic_kecamatan_code
+from kelurahan_monitor.benchmarking import time_page
 
 
 class Command(BaseCommand):
@@ -34,22 +32,12 @@ class Command(BaseCommand):
         with mock.patch("cameras.tasks.capture_still.apply_async"):
             for count in cameras:
                 with transaction.atomic():
-                    client = self._create_cameras(count)
-                    client.get(url)  # warm templates and URL caches
-                    durations, queries, size = [], 0, 0
-                    for _ in range(repeat):
-                        with CaptureQueriesContext(connection) as captured:
-                            started = clock.perf_counter()
-                            response = client.get(url)
-                            durations.append(clock.perf_counter() - started)
-                        if response.status_code != 200:
-                            raise RuntimeError(f"wall answered {response.status_code}")
-                        queries, size = len(captured), len(response.content)
+                    timing = time_page(self._create_cameras(count), url, repeat)
                     transaction.set_rollback(True)
                 self.stdout.write(
-                    f"cameras={count} wall_ms_median={1000 * statistics.median(durations):.0f} "
-                    f"wall_ms_min={1000 * min(durations):.0f} queries={queries} "
-                    f"html_kb={size // 1024}"
+                    f"cameras={count} wall_ms_median={timing.median_ms:.0f} "
+                    f"wall_ms_min={timing.min_ms:.0f} queries={timing.queries} "
+                    f"html_kb={timing.size_bytes // 1024}"
                 )
 
     def _create_cameras(self, count: int) -> Client:

@@ -1,18 +1,16 @@
-import statistics
-import time as clock
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cameras.models import Camera, Observation
 from compliance.models import DailyVerdict, Kecamatan, LocalGovernment, Office
 from compliance.seeding import synthetic_kecamatan_code
+from kelurahan_monitor.benchmarking import time_page
 
 STATUS_CYCLE = (
     ["on_time"] * 12 + ["late"] * 4 + ["not_opened", "no_data", "no_data", "excused"]
@@ -33,22 +31,12 @@ class Command(BaseCommand):
     def handle(self, *args: object, offices: list[int], repeat: int, **options: object) -> None:
         for count in offices:
             with transaction.atomic():
-                client = self._create_city(count)
-                client.get(reverse("compliance:board"))  # warm templates and URL caches
-                durations, queries, size = [], 0, 0
-                for _ in range(repeat):
-                    with CaptureQueriesContext(connection) as captured:
-                        started = clock.perf_counter()
-                        response = client.get(reverse("compliance:board"))
-                        durations.append(clock.perf_counter() - started)
-                    if response.status_code != 200:
-                        raise RuntimeError(f"board answered {response.status_code}")
-                    queries, size = len(captured), len(response.content)
+                timing = time_page(self._create_city(count), reverse("compliance:board"), repeat)
                 transaction.set_rollback(True)
             self.stdout.write(
-                f"offices={count} board_ms_median={1000 * statistics.median(durations):.0f} "
-                f"board_ms_min={1000 * min(durations):.0f} queries={queries} "
-                f"html_kb={size // 1024}"
+                f"offices={count} board_ms_median={timing.median_ms:.0f} "
+                f"board_ms_min={timing.min_ms:.0f} queries={timing.queries} "
+                f"html_kb={timing.size_bytes // 1024}"
             )
 
     def _create_city(self, count: int) -> Client:
