@@ -50,6 +50,7 @@ class CameraForm(forms.ModelForm):
             "password",
             "enabled",
             "timeout_seconds",
+            "detector",
             "staff_zone",
             "ignore_zones",
         ]

@@ -13,6 +13,13 @@ def _evidence_storage():
     return storages["evidence"]
 
 
+def detector_choices() -> list[tuple[str, str]]:
+    """The registered people detectors; blank means the default for the camera's kind."""
+    from cameras.vision import available_detectors
+
+    return [("", _("Bawaan jenis kamera")), *((name, name) for name in available_detectors())]
+
+
 class CameraKind(models.TextChoices):
     OFFICE = "office", _("Kamera kantor")
     PUBLIC_AREA = "public_area", _("Kamera area publik")
@@ -102,6 +109,19 @@ class Camera(models.Model):
     # does not decide the check.
     burst_frames = models.PositiveSmallIntegerField(_("jumlah gambar per cek"), default=3)
     burst_interval_seconds = models.FloatField(_("jeda antar gambar (detik)"), default=1.0)
+    # Most cameras keep the default of their kind; a large hall seen from far away may need the
+    # crowd pipeline, a slow worker the fast one. Every observation records what was used.
+    detector = models.CharField(
+        _("detektor orang"),
+        max_length=50,
+        blank=True,
+        default="",
+        choices=detector_choices,
+        help_text=_(
+            "Kosong: bawaan jenis kamera (kantor: PEOPLE_DETECTOR, area publik: "
+            "PUBLIC_AREA_DETECTOR). Bandingkan dengan `manage.py evaluate_detector`."
+        ),
+    )
     # Normalised (0..1) polygons; a person counts when the bottom-centre of the box is inside.
     staff_zone = models.JSONField(_("zona petugas"), default=list, blank=True)
     ignore_zones = models.JSONField(_("zona diabaikan"), default=list, blank=True)

@@ -110,6 +110,15 @@ def claim_observation(observation_id: int, token: str, now: datetime) -> bool:
     return taken == 1
 
 
+def detector_name_for(camera: Camera) -> str | None:
+    """The camera's own detector, else its kind's default (None: the registry's default)."""
+    if camera.detector:
+        return camera.detector
+    if camera.kind == CameraKind.PUBLIC_AREA:
+        return settings.PUBLIC_AREA_DETECTOR or settings.PEOPLE_DETECTOR or None
+    return settings.PEOPLE_DETECTOR or None
+
+
 def run_camera_check(
     observation_id: int,
     token: str,
@@ -196,7 +205,7 @@ def _record_frames(
     live: bool,
 ) -> CheckSummary:
     camera = observation.camera
-    detector = get_detector(detector_name or settings.PEOPLE_DETECTOR or None)
+    detector = get_detector(detector_name or detector_name_for(camera))
     previous = _previous_signature(observation)
     readings: list[FrameReading] = []
     detections = []
@@ -350,7 +359,7 @@ def capture_reference_view(camera_id: int, frames: int = 5, interval_s: float = 
         burst = sources.capture_burst(camera_address(camera), frames=frames, interval_s=interval_s)
     except sources.CaptureError as exc:
         raise ReferenceRefused(str(exc)) from exc
-    detector = get_detector(settings.PEOPLE_DETECTOR or None)
+    detector = get_detector(detector_name_for(camera))
     empty = [
         frame
         for frame in burst

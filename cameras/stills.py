@@ -22,8 +22,8 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from cameras import sources
 from cameras.domain.wall import Health, health_of, is_stale, next_health, still_slot
-from cameras.models import Camera, CameraKind, CameraStill, ObservationStatus
-from cameras.services import camera_address
+from cameras.models import Camera, CameraStill, ObservationStatus
+from cameras.services import camera_address, detector_name_for
 from cameras.vision import Detection, PeopleDetector, get_detector
 from cameras.vision.health import assess_frame_health
 from cameras.vision.privacy import render_evidence
@@ -135,13 +135,6 @@ def capture_still(camera_id: int, slot: datetime, now: datetime) -> StillSummary
         staff_jpeg=staff_jpeg,
         public_jpeg=public_jpeg,
     )
-
-
-def detector_name_for(camera: Camera) -> str | None:
-    """Public-area cameras use the crowd pipeline; office cameras the office one."""
-    if camera.kind == CameraKind.PUBLIC_AREA:
-        return settings.PUBLIC_AREA_DETECTOR or settings.PEOPLE_DETECTOR or None
-    return settings.PEOPLE_DETECTOR or None
 
 
 def _previous_signature(camera: Camera, slot: datetime) -> str:

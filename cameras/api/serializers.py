@@ -57,6 +57,7 @@ class CameraSerializer(ScopedSerializer):
             "timeout_seconds",
             "burst_frames",
             "burst_interval_seconds",
+            "detector",
             "staff_zone",
             "ignore_zones",
             "created_at",

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from django.test import Client
 
-from cameras import stills
+from cameras import services, stills
 from cameras.domain.wall import still_slot
 from cameras.models import Camera, CameraKind, CameraStill, HealthState
 from cameras.vision import get_detector
@@ -273,7 +273,7 @@ def test_no_unblurred_pixel_of_a_person_leaves_the_public_endpoint(
 
     original = cv2.imread(str(path))
     # The boxes of the detector that made the still (public-area cameras: the crowd pipeline).
-    detection = get_detector(stills.detector_name_for(camera)).detect(original)
+    detection = get_detector(services.detector_name_for(camera)).detect(original)
     assert detection.people, f"the detector finds nobody in {photo}: the test would prove nothing"
     scale = served.shape[1] / original.shape[1]
     reference = cv2.resize(
