@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 from cameras import services, vision
 from cameras.models import Camera, CameraKind, Observation
 from compliance.models import Office
-from tests.camservers.http_camera import OPEN_PATH, start_http_camera
 from tests.cameras.test_check_service import SLOT
+from tests.camservers.http_camera import OPEN_PATH, start_http_camera
 from tests.factories import CameraFactory
 
 
@@ -29,9 +29,7 @@ def kind_defaults(settings):
         (CameraKind.PUBLIC_AREA, "mp-fast", "mp-fast"),
     ],
 )
-def test_a_cameras_own_detector_wins_over_its_kinds_default(
-    kind_defaults, kind, chosen, expected
-):
+def test_a_cameras_own_detector_wins_over_its_kinds_default(kind_defaults, kind, chosen, expected):
     assert services.detector_name_for(Camera(kind=kind, detector=chosen)) == expected
 
 
