@@ -302,7 +302,9 @@ def refresh_daily_verdict(
     zone = zone_of(office)
     policy = check_policy_for(office)
     office_day = office_day_for(office, day)
-    observations = Observation.objects.filter(camera__office=office, office_date=day)
+    observations = Observation.objects.filter(camera__office=office, office_date=day).only(
+        "id", "slot", "status", "people_in_zone"
+    )
     checks = check_results(observations)
     verdict = domain.decide_verdict(office_day, checks, policy, now, zone=zone)
     after_hours = record_security_events(office, office_day, checks, policy, zone)

@@ -35,8 +35,18 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=20.0)
         parser.add_argument("--size", default="1280x720", help="WIDTHxHEIGHT of the camera frames")
         parser.add_argument("--detector", default="")
+        parser.add_argument(
+            "--offices",
+            type=int,
+            default=65,
+            help="offices (one camera each) the checks rotate over, as a deployment's do",
+        )
 
-    def handle(self, *args: object, seconds: float, size: str, detector: str, **o: object) -> None:
+    def handle(
+        self, *args: object, seconds: float, size: str, detector: str, offices: int, **o: object
+    ) -> None:
+        if offices < 1:
+            raise CommandError("--offices must be at least 1")
         try:
             width, height = (int(v) for v in size.lower().split("x"))
         except ValueError as exc:
@@ -58,14 +68,15 @@ class Command(BaseCommand):
                     }
                 ),
             ):
-                figures = self._run(camera_server, seconds, detector)
+                figures = self._run(camera_server, seconds, detector, offices)
         finally:
             camera_server.stop()
         for stage in ("capture", "decode", "fetch", "detect", "blur", "db", "check"):
             ratio = figures[stage] / figures["decode"] if figures["decode"] else 0.0
             self.stdout.write(f"{stage:<8} median_ms={figures[stage]:8.2f}  x_decode={ratio:6.1f}")
         self.stdout.write(
-            f"checks={figures['checks']:.0f} seconds={figures['seconds']:.1f} size={width}x{height}"
+            f"checks={figures['checks']:.0f} seconds={figures['seconds']:.1f} "
+            f"size={width}x{height} offices={offices}"
         )
         self.stdout.write(
             f"checks_per_second={figures['checks_per_second']:.1f} "
@@ -77,33 +88,26 @@ class Command(BaseCommand):
         )
 
     def _run(
-        self, camera_server: FakeHttpCamera, seconds: float, detector: str
+        self, camera_server: FakeHttpCamera, seconds: float, detector: str, offices: int
     ) -> dict[str, float]:
         jpegs = list(camera_server.frames)
         with transaction.atomic():
-            government = LocalGovernment.objects.create(code="99.98", name="Bench", kind="kota")
-            kecamatan = Kecamatan.objects.create(local_government=government, code="99.98.01")
-            office = Office.objects.create(code="99.98.01.0001", name="Bench", kecamatan=kecamatan)
-            camera = Camera.for_office(
-                office,
-                name="bench",
-                source_url=camera_server.url(HIKVISION_PATH),
-                username=camera_server.username,
-                password=camera_server.password,
-                burst_frames=1,
-                burst_interval_seconds=0,
-            )
-            camera.save()
+            cameras = self._cameras(camera_server, offices)
+            # 08:00 WITA on a working day; each office gets one slot a minute, so an office-day
+            # holds as many checks as a real schedule's (the day's verdict is recomputed from
+            # them after every check, so piling a whole run onto one office would slow the DB
+            # stage with the run's length).
             start_slot = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)
             decode_ms: list[float] = []
             check_ms: list[float] = []
             # One untimed check loads the models, as a worker's first check does.
-            self._check(camera, start_slot - timedelta(minutes=1), detector)
+            self._check(cameras[0], start_slot - timedelta(minutes=1), detector)
             with services.collect_stage_times() as stages:
                 started = clock.perf_counter()
                 count = 0
                 while clock.perf_counter() - started < seconds:
-                    slot = start_slot + timedelta(minutes=count)
+                    camera = cameras[count % len(cameras)]
+                    slot = start_slot + timedelta(minutes=count // len(cameras))
                     began = clock.perf_counter()
                     self._check(camera, slot, detector)
                     check_ms.append((clock.perf_counter() - began) * 1000)
@@ -131,6 +135,27 @@ class Command(BaseCommand):
             "check": statistics.median(check_ms),
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
+
+    def _cameras(self, camera_server: FakeHttpCamera, offices: int) -> list[Camera]:
+        government = LocalGovernment.objects.create(code="99.98", name="Bench", kind="kota")
+        kecamatan = Kecamatan.objects.create(local_government=government, code="99.98.01")
+        cameras = []
+        for number in range(1, offices + 1):
+            office = Office.objects.create(
+                code=f"99.98.01.{number:04d}", name=f"Bench {number}", kecamatan=kecamatan
+            )
+            camera = Camera.for_office(
+                office,
+                name="bench",
+                source_url=camera_server.url(HIKVISION_PATH),
+                username=camera_server.username,
+                password=camera_server.password,
+                burst_frames=1,
+                burst_interval_seconds=0,
+            )
+            camera.save()
+            cameras.append(camera)
+        return cameras
 
     def _check(self, camera: Camera, slot: datetime, detector: str) -> None:
         observation = Observation.objects.create(
