@@ -123,6 +123,8 @@ class CameraAddress:
     username: str = ""
     password: str = field(default="", repr=False)
     timeout_s: float = DEFAULT_TIMEOUT_S
+    # JPEG frames may be decoded smaller, down to this longer side (0: always full size).
+    min_long_side: int = 0
 
     def __repr__(self) -> str:
         return (

@@ -30,8 +30,10 @@ def path_from_file_url(url: str) -> Path:
     return Path(unquote(parts.path))
 
 
-def read_image_file(path: Path) -> np.ndarray:
-    """Decode an image file to BGR (size-bounded; works for non-ASCII paths, unlike imread)."""
+def read_image_file(path: Path, min_long_side: int = 0) -> np.ndarray:
+    """Decode an image file to BGR (size-bounded; works for non-ASCII paths, unlike imread).
+
+    `min_long_side` as in `decode_image`."""
     try:
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:
@@ -41,7 +43,7 @@ def read_image_file(path: Path) -> np.ndarray:
         raise CameraUnreachable(f"no such file: {path}") from None
     except OSError as exc:
         raise CameraUnreachable(f"cannot read {path}: {exc.strerror}") from None
-    return decode_image(data, path.name)
+    return decode_image(data, path.name, min_long_side)
 
 
 def _read_video(path: Path, deadline: Deadline, frames: int, interval_s: float) -> list[np.ndarray]:
@@ -75,7 +77,7 @@ def capture_file(
     if not path.exists():
         raise CameraUnreachable(f"no such file: {path}")
     if path.suffix.lower() in IMAGE_SUFFIXES:
-        frame = read_image_file(path)
+        frame = read_image_file(path, address.min_long_side)
         return [frame.copy() for _ in range(frames)]
     return run_with_deadline(
         lambda: _read_video(path, deadline, frames, interval_s), deadline, path.name

@@ -161,7 +161,9 @@ class _HttpCamera:
         if expected is not None and len(body) < expected:
             raise NotAnImage(f"{self.safe_url}: truncated body ({len(body)} of {expected} bytes)")
         content_type = response.headers.get("Content-Type", "?")
-        return decode_image(bytes(body), f"{self.safe_url} ({content_type})")
+        return decode_image(
+            bytes(body), f"{self.safe_url} ({content_type})", self.address.min_long_side
+        )
 
     def read_mjpeg(
         self, response: requests.Response, frames: int, interval_s: float
@@ -179,7 +181,9 @@ class _HttpCamera:
                 # Parts that arrive before the next slot are dropped undecoded (cheap).
                 if time.monotonic() < next_at or len(taken) >= frames:
                     continue
-                taken.append(decode_image(part, f"{self.safe_url} (MJPEG part)"))
+                taken.append(
+                    decode_image(part, f"{self.safe_url} (MJPEG part)", self.address.min_long_side)
+                )
                 next_at = time.monotonic() + interval_s
         return taken
 

@@ -111,5 +111,5 @@ def capture_replay(
                 f"replay {root}: camera offline at {at_local:%Y-%m-%d %H:%M:%S} local time "
                 f"(no frame in the {int(DEFAULT_MAX_AGE.total_seconds() // 60)} minutes before)"
             )
-        taken.append(read_image_file(root / chosen))
+        taken.append(read_image_file(root / chosen, address.min_long_side))
     return taken

@@ -1,7 +1,8 @@
 """Score a detector on a labelled folder (labels.csv: file,people[,scene,notes]).
 
-Policy: every image is resized so its longer side is EVAL_LONG_SIDE px (a CCTV-like working
-size) before `detect()`; the time is that of `detect()` alone, on the calling thread.
+Policy: every image is read as a camera check reads a snapshot (a large JPEG is decoded at a
+reduced scale) and resized so its longer side is EVAL_LONG_SIDE px (a CCTV-like working size)
+before `detect()`; the time is that of `detect()` alone, on the calling thread.
 
 Metrics over all images of the folder:
 * presence_accuracy: share of images where (predicted > 0) == (label > 0);
@@ -20,8 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
-
+from cameras.sources.file import read_image_file
 from cameras.vision.boxes import resize_long_side
 from cameras.vision.detector import PeopleDetector
 
@@ -108,9 +108,8 @@ def evaluate_labelled_dir(
     rows = read_labels(directory)
     results: list[ImageResult] = []
     for index, (name, label) in enumerate(rows):
-        frame = cv2.imread(str(directory / name), cv2.IMREAD_COLOR)
-        if frame is None:
-            raise FileNotFoundError(directory / name)
+        # Read as a camera check reads a snapshot (large JPEGs at a reduced scale).
+        frame = read_image_file(directory / name, EVAL_LONG_SIDE)
         frame, _scale = resize_long_side(frame, EVAL_LONG_SIDE)
         if warmup and index == 0:
             detector.detect(frame)
