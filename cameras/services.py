@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import cv2
 import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -337,8 +336,7 @@ def _write_result(
 
 def _store_evidence(observation: Observation, jpeg: bytes) -> None:
     """One evidence file per observation; a redone check replaces it instead of adding one."""
-    decoded = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
-    height, width = decoded.shape[:2] if decoded is not None else (0, 0)
+    width, height = sources.jpeg_size(jpeg) or (0, 0)
     name = f"{observation.camera_id}/{observation.office_date:%Y/%m/%d}/{observation.pk}.jpg"
     existing = Evidence.objects.filter(observation=observation).first()
     if existing is not None:

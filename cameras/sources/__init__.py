@@ -33,6 +33,7 @@ from .base import (
     scrub,
 )
 from .file import capture_file
+from .frames import jpeg_size
 from .http_snapshot import capture_http
 from .replay import capture_replay, pick_replay_frame
 from .rtsp import capture_rtsp
@@ -48,6 +49,7 @@ __all__ = [
     "abandoned_worker_count",
     "capture_burst",
     "capture_frame",
+    "jpeg_size",
     "pick_replay_frame",
     "redact_url",
 ]
