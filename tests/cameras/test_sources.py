@@ -225,6 +225,19 @@ def test_mjpeg_stream_yields_a_served_frame(http_camera: FakeHttpCamera, path: s
     assert is_served_frame(frame, http_camera)
 
 
+@pytest.mark.parametrize("path", [OPEN_PATH, MJPEG_PATH])
+def test_a_minimum_long_side_decodes_served_frames_at_half_size(
+    http_camera: FakeHttpCamera, path: str
+) -> None:
+    frame = capture_frame(CameraAddress(http_camera.url(path), min_long_side=640))
+
+    assert frame.shape == (360, 640, 3)
+    halves = [
+        cv2.resize(f, (640, 360), interpolation=cv2.INTER_AREA) for f in served_frames(http_camera)
+    ]
+    assert max(psnr(frame, half) for half in halves) > 30
+
+
 def test_mjpeg_burst_reads_three_frames_on_one_connection(http_camera: FakeHttpCamera) -> None:
     connections_before = http_camera.hits[MJPEG_PATH]
 
