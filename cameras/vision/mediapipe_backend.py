@@ -381,15 +381,17 @@ FUSION = FusionConfig(
     face_at_head=0.5,
     # Below pose_with_face no rule counts a pose, so such candidates are no reason to escalate.
     pose_doubt=(0.5, 0.9),
-    release="3",
+    # 4: no pose tile for a face that counts by itself.
+    release="4",
 )
 # Public-area cameras see small, distant people (a town square): the default pipeline plus the
 # crowd path. Measured on ../shared/frames it finds the plaza crowd the default misses and adds
 # no false person on any empty frame or sequence; the plaza frame then costs about 80 ms
 # instead of 13, which moves the median and costs about 10 % of check throughput, so it is not
 # the default for office cameras (a camera over a large hall can choose it).
-# Release 4: crowd tiles only where the first pass half-saw someone (4 of 9 on the plaza).
-CROWD = replace(FUSION, name="mp-crowd", crowd_grid=(3, 3), release="4")
+# Release 4: crowd tiles only where the first pass half-saw someone (4 of 9 on the plaza);
+# release 5: with mp-fusion 4.
+CROWD = replace(FUSION, name="mp-crowd", crowd_grid=(3, 3), release="5")
 FAST = FusionConfig(
     name="mp-fast",
     pose_layouts=("full",),
@@ -644,10 +646,12 @@ def _tiles_with_lone_faces(
     width: int,
     height: int,
 ) -> list[_Crop]:
-    """The crops holding the centre of a face that no confident cheap-pass person explains.
+    """The crops holding the centre of a face that no confident cheap-pass person explains and
+    that is not confident enough (`face_accept`) to count as a person by itself.
 
-    Only there can a tile pose pass add a person: a pose seen only on tiles needs a face at
-    its head to count (see `MediapipeDetector._fuse`).
+    A tile pose pass is how such a face becomes a person (a pose with a face at its head, see
+    `MediapipeDetector._fuse`); a face that counts on its own needs no such help, and the pose
+    model is the most expensive pass (about 7 ms here).
     """
     assert config.pose_tiles_need_face is not None  # noqa: S101 - caller checked
     heads = [
@@ -658,7 +662,8 @@ def _tiles_with_lone_faces(
     centres = [
         (box[:2] + box[2:]) / 2
         for score, box, _support in _merge_faces(faces)
-        if score >= config.pose_tiles_need_face and not _near_any_head(box, heads)
+        if config.pose_tiles_need_face <= score < config.face_accept
+        and not _near_any_head(box, heads)
     ]
     return [
         (pass_id, (x1, y1, x2, y2))

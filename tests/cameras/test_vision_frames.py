@@ -38,7 +38,7 @@ def test_default_detector_meets_accuracy_floors_on_all_frames(fusion_report):
 def test_default_detector_is_the_fusion_pipeline():
     detector = get_detector()
     assert isinstance(detector, PeopleDetector)
-    assert (detector.name, detector.version.split("+")[0]) == ("mp-fusion", "3")
+    assert (detector.name, detector.version.split("+")[0]) == ("mp-fusion", "4")
     assert get_detector(None) is detector
     assert get_detector("mp-fusion") is detector
 
