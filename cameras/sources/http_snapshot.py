@@ -10,7 +10,9 @@ nor one that drips a byte per second can hold a capture past its deadline.
 from __future__ import annotations
 
 import socket
+import threading
 import time
+from collections import OrderedDict
 
 import numpy as np
 import requests
@@ -42,6 +44,37 @@ _TIMEOUT_ERRORS = (
 )
 
 
+# The auth challenge each camera last sent, per (URL, user), with the digest nonce count used so
+# far: the next capture answers it at once instead of paying a 401 round trip every time (over
+# a slow link to a kelurahan office that is a real share of the capture). Only challenges are
+# kept, never credentials; a stale or refused one is dropped and the handshake starts afresh.
+_CHALLENGES: OrderedDict[tuple[str, str], tuple[Challenge, int]] = OrderedDict()
+_CHALLENGES_LOCK = threading.Lock()
+_CHALLENGES_KEPT = 1024
+
+
+def forget_challenges() -> None:
+    """Drop every remembered auth challenge (tests; a camera's new firmware)."""
+    with _CHALLENGES_LOCK:
+        _CHALLENGES.clear()
+
+
+def _remembered_challenge(key: tuple[str, str]) -> tuple[Challenge | None, int]:
+    with _CHALLENGES_LOCK:
+        return _CHALLENGES.get(key, (None, 0))
+
+
+def _remember_challenge(key: tuple[str, str], challenge: Challenge | None, count: int) -> None:
+    with _CHALLENGES_LOCK:
+        if challenge is None:
+            _CHALLENGES.pop(key, None)
+            return
+        _CHALLENGES[key] = (challenge, count)
+        _CHALLENGES.move_to_end(key)
+        while len(_CHALLENGES) > _CHALLENGES_KEPT:
+            _CHALLENGES.popitem(last=False)
+
+
 class _HttpCamera:
     """One capture's HTTP conversation: a session, the auth challenge and the deadline."""
 
@@ -54,24 +87,29 @@ class _HttpCamera:
         self.session = requests.Session()
         self.session.max_redirects = 3
         self.session.trust_env = False  # a proxy from the environment must not see cameras
+        self.path_url = requests.Request("GET", self.url).prepare().path_url
+        self._challenge_key = (self.url, self.username)
         self.challenge: Challenge | None = None
         self.nonce_count = 0
-        self.path_url = requests.Request("GET", self.url).prepare().path_url
+        if self.username:
+            self.challenge, self.nonce_count = _remembered_challenge(self._challenge_key)
 
     def close(self) -> None:
         self.session.close()
+        if self.username:
+            _remember_challenge(self._challenge_key, self.challenge, self.nonce_count)
 
     def get(self) -> requests.Response:
-        """GET the URL, answering one auth challenge; returns a 200 response (body unread)."""
+        """GET the URL, answering one auth challenge; returns a 200 response (body unread).
+
+        A remembered challenge is answered straight away; when the camera refuses it (a stale
+        digest nonce, a restarted camera) its fresh challenge is answered instead.
+        """
         response = self._send()
-        if response.status_code == 401 and self.challenge is not None:
-            # A cached digest nonce went stale: start the handshake again.
-            self.challenge = None
-            response.close()
-            response = self._send()
         if response.status_code == 401:
             headers = response.raw.headers.getlist("WWW-Authenticate")
             response.close()
+            self.challenge = None
             if not self.username:
                 raise AuthFailed(f"{self.safe_url}: camera requires credentials (HTTP 401)")
             challenge = pick_challenge(parse_challenges(headers))
@@ -81,6 +119,7 @@ class _HttpCamera:
             response = self._send()
             if response.status_code == 401:
                 response.close()
+                self.challenge = None
                 raise AuthFailed(f"{self.safe_url}: camera rejected the credentials (HTTP 401)")
         status = response.status_code
         if status == 200:

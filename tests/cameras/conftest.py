@@ -7,9 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from cameras.sources.http_snapshot import forget_challenges
 from tests.camservers.http_camera import FakeHttpCamera, shared_frames, start_http_camera
 from tests.camservers.rtsp_camera import RtspCamera, gstreamer_available, start_rtsp_camera
 from tests.camservers.stall_server import StallServer
+
+
+@pytest.fixture(autouse=True)
+def no_remembered_challenges() -> Iterator[None]:
+    """Each test starts its camera conversations with a fresh auth handshake."""
+    forget_challenges()
+    yield
+    forget_challenges()
 
 
 @pytest.fixture(scope="session")

@@ -114,6 +114,47 @@ def test_unauthenticated_snapshot_on_an_open_camera(http_camera: FakeHttpCamera)
     assert frame.shape == (720, 1280, 3)
 
 
+@pytest.mark.parametrize("path", [HIKVISION_PATH, BASIC_PATH])
+def test_the_next_capture_answers_the_remembered_challenge_at_once(
+    http_camera: FakeHttpCamera, path: str
+) -> None:
+    address = CameraAddress(http_camera.url(path), "admin", PASSWORD)
+    before = http_camera.hits[path]
+    capture_frame(address)
+    assert http_camera.hits[path] == before + 2  # 401 with the challenge, then the frame
+
+    frame = capture_frame(address)
+
+    assert is_served_frame(frame, http_camera)
+    assert http_camera.hits[path] == before + 3  # no second handshake
+
+
+def test_a_stale_remembered_nonce_is_replaced_by_the_cameras_fresh_one(
+    http_camera: FakeHttpCamera,
+) -> None:
+    address = CameraAddress(http_camera.url(HIKVISION_PATH), "admin", PASSWORD)
+    capture_frame(address)
+    http_camera.forget_nonces()  # as a restarted camera does
+    before = http_camera.hits[HIKVISION_PATH]
+
+    frame = capture_frame(address)
+
+    assert is_served_frame(frame, http_camera)
+    assert http_camera.hits[HIKVISION_PATH] == before + 2
+
+
+def test_a_changed_password_fails_even_with_a_remembered_challenge(
+    http_camera: FakeHttpCamera,
+) -> None:
+    capture_frame(CameraAddress(http_camera.url(HIKVISION_PATH), "admin", PASSWORD))
+
+    error, _ = capture_error(CameraAddress(http_camera.url(HIKVISION_PATH), "admin", "old-pass"))
+
+    assert isinstance(error, AuthFailed)
+    assert "rejected" in str(error)
+    assert "old-pass" not in str(error)
+
+
 @pytest.mark.parametrize("path", [HIKVISION_PATH, DAHUA_PATH, BASIC_PATH])
 def test_wrong_password_is_auth_failed(http_camera: FakeHttpCamera, path: str) -> None:
     error, seconds = capture_error(CameraAddress(http_camera.url(path), "admin", "wrong-pass"))

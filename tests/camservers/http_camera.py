@@ -169,6 +169,11 @@ class FakeHttpCamera:
             self._nonces.add(nonce)
         return nonce
 
+    def forget_nonces(self) -> None:
+        """Every nonce handed out so far becomes unknown (a restarted camera)."""
+        with self._lock:
+            self._nonces.clear()
+
     def digest_ok(self, header: str, method: str, realm: str) -> bool:
         if not header.lower().startswith("digest "):
             return False

@@ -105,15 +105,18 @@ class Command(BaseCommand):
             capture_decode_ms: list[float] = []
             check_ms: list[float] = []
             # One untimed check loads the models, as a worker's first check does.
-            self._check(cameras[0], start_slot - timedelta(minutes=1), detector)
+            warmup_slot = start_slot - timedelta(minutes=1)
+            self._check(self._observation(cameras[0], warmup_slot), warmup_slot, detector)
             with services.collect_stage_times() as stages:
                 started = clock.perf_counter()
                 count = 0
                 while clock.perf_counter() - started < seconds:
                     camera = cameras[count % len(cameras)]
                     slot = start_slot + timedelta(minutes=count // len(cameras))
+                    # The slot's row is the tick's work (bench_tick), not the check's.
+                    observation = self._observation(camera, slot)
                     began = clock.perf_counter()
-                    self._check(camera, slot, detector)
+                    self._check(observation, slot, detector)
                     check_ms.append((clock.perf_counter() - began) * 1000)
                     # Decode the same kind of JPEG again, on its own, in the same run: at full
                     # size (the ruler) and as the capture does (to split capture into fetch).
@@ -165,10 +168,12 @@ class Command(BaseCommand):
             cameras.append(camera)
         return cameras
 
-    def _check(self, camera: Camera, slot: datetime, detector: str) -> None:
-        observation = Observation.objects.create(
+    def _observation(self, camera: Camera, slot: datetime) -> Observation:
+        return Observation.objects.create(
             camera=camera, slot=slot, office_date=slot.date(), expires_at=slot + timedelta(days=1)
         )
+
+    def _check(self, observation: Observation, slot: datetime, detector: str) -> None:
         summary = services.run_camera_check(observation.pk, "bench", slot, detector or None)
         if summary.status != "ok":
             raise CommandError(f"a check failed: {summary.status}")
