@@ -87,7 +87,9 @@ class PeopleDetector(Protocol):
         ...
 
 
-DEFAULT_DETECTOR_NAME = "mp-fusion"
+# mp-fusion plus the crowd path: the same cost on all but the rare frame that needs it (a
+# crowd's weak, small first-pass pose), and it finds the people mp-fusion misses there.
+DEFAULT_DETECTOR_NAME = "mp-crowd"
 
 # name -> "module:factory"; the module is imported only when the detector is first asked for.
 _FACTORIES: dict[str, str] = {

@@ -21,30 +21,41 @@ FRAMES = SHARED / "frames"
 
 
 @pytest.fixture(scope="module")
-def fusion_report() -> EvaluationReport:
+def default_report() -> EvaluationReport:
     return evaluate_labelled_dir(FRAMES, get_detector())
 
 
-def test_default_detector_meets_accuracy_floors_on_all_frames(fusion_report):
-    report = fusion_report
+def test_default_detector_meets_the_accuracy_targets_on_all_frames(default_report):
+    report = default_report
     assert report.images == 30
-    # Floors are the measured results of mp-fusion 3 (see cameras/vision/mediapipe_backend.py).
+    # The targets of the camera-check issue, met by mp-crowd 5 (measured: 0.967 / 1.000 /
+    # 0.800 / 0.286).
+    assert report.empty_accuracy == 1.0, format_summary(report)
+    assert report.presence_accuracy >= 0.95, format_summary(report)
+    assert report.exact_count_accuracy >= 0.80 - 1e-9, format_summary(report)
+    assert report.count_mae_le5 <= 0.30, format_summary(report)
+
+
+def test_default_detector_is_the_crowd_aware_fusion_pipeline():
+    detector = get_detector()
+    assert isinstance(detector, PeopleDetector)
+    assert (detector.name, detector.version.split("+")[0]) == ("mp-crowd", "5")
+    assert get_detector(None) is detector
+    assert get_detector("mp-crowd") is detector
+
+
+def test_fusion_detector_meets_its_floors_on_all_frames():
+    """mp-fusion without the crowd path: the same counts except on the plaza crowd."""
+    report = evaluate_labelled_dir(FRAMES, get_detector("mp-fusion"))
+    assert get_detector("mp-fusion").version.split("+")[0] == "4"
     assert report.empty_accuracy == 1.0, format_summary(report)
     assert report.presence_accuracy >= 28 / 30 - 1e-9, format_summary(report)
     assert report.exact_count_accuracy >= 24 / 30 - 1e-9, format_summary(report)
     assert report.count_mae_le5 <= 8 / 28 + 1e-9, format_summary(report)
 
 
-def test_default_detector_is_the_fusion_pipeline():
-    detector = get_detector()
-    assert isinstance(detector, PeopleDetector)
-    assert (detector.name, detector.version.split("+")[0]) == ("mp-fusion", "4")
-    assert get_detector(None) is detector
-    assert get_detector("mp-fusion") is detector
-
-
-def test_summary_line_has_the_agreed_format(fusion_report):
-    line = format_summary(fusion_report)
+def test_summary_line_has_the_agreed_format(default_report):
+    line = format_summary(default_report)
     keys = [part.split("=")[0] for part in line.split()]
     assert keys == [
         "presence_accuracy",
@@ -55,7 +66,7 @@ def test_summary_line_has_the_agreed_format(fusion_report):
         "images",
     ]
     assert line.endswith("images=30")
-    assert f"presence_accuracy={fusion_report.presence_accuracy:.3f} " in line
+    assert f"presence_accuracy={default_report.presence_accuracy:.3f} " in line
 
 
 def _assert_sane(detection: Detection, frame: np.ndarray) -> None:
@@ -101,7 +112,7 @@ def test_fast_detector_keeps_empty_rooms_empty():
 
 
 def test_crowd_detector_finds_distant_people_and_keeps_every_empty_frame_empty():
-    """The public-area pipeline: the default's counts plus small people on a plaza."""
+    """The crowd path finds small people on a plaza and never invents one on an empty frame."""
     report = evaluate_labelled_dir(FRAMES, get_detector("mp-crowd"))
     assert report.empty_accuracy == 1.0, format_summary(report)
     assert report.presence_accuracy >= 29 / 30 - 1e-9, format_summary(report)
@@ -140,12 +151,12 @@ def test_people_seated_far_from_a_corner_camera_are_counted():
     assert exact >= 11, format_summary(report)
 
 
-def test_adaptive_pipeline_counts_as_well_as_running_every_pass(fusion_report):
+def test_adaptive_pipeline_counts_as_well_as_running_every_pass(default_report):
     always = MediapipeDetector(dataclasses.replace(FUSION, adaptive=False))
     report = evaluate_labelled_dir(FRAMES, always)
-    assert fusion_report.presence_accuracy >= report.presence_accuracy, format_summary(report)
-    assert fusion_report.exact_count_accuracy >= report.exact_count_accuracy
-    assert fusion_report.count_mae_le5 <= report.count_mae_le5 + 1e-9
+    assert default_report.presence_accuracy >= report.presence_accuracy, format_summary(report)
+    assert default_report.exact_count_accuracy >= report.exact_count_accuracy
+    assert default_report.count_mae_le5 <= report.count_mae_le5 + 1e-9
 
 
 def test_confident_frames_skip_the_extra_passes_and_doubtful_ones_get_them():

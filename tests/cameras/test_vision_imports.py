@@ -38,7 +38,7 @@ def test_unknown_detector_name_is_an_error():
 
     from cameras.vision import available_detectors, get_detector
 
-    assert available_detectors()[0] == "mp-fusion"
+    assert available_detectors()[0] == "mp-crowd"
     assert set(available_detectors()) == {"mp-fusion", "mp-fast", "mp-crowd", "hog"}
     with pytest.raises(KeyError, match="unknown people detector"):
         get_detector("yolo")
