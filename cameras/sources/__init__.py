@@ -18,6 +18,7 @@ from datetime import datetime, tzinfo
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from .base import (
     AuthFailed,
@@ -54,7 +55,7 @@ __all__ = [
     "redact_url",
 ]
 
-_Source = Callable[[CameraAddress, Deadline, int, float], list[np.ndarray]]
+_Source = Callable[[CameraAddress, Deadline, int, float], list[NDArray[np.uint8]]]
 _SOURCES: dict[str, _Source] = {
     "rtsp": capture_rtsp,
     "http": capture_http,
@@ -65,7 +66,7 @@ _SOURCES: dict[str, _Source] = {
 
 def capture_frame(
     address: CameraAddress, *, at: datetime | None = None, zone: tzinfo | None = None
-) -> np.ndarray:
+) -> NDArray[np.uint8]:
     """One BGR uint8 frame, within `address.timeout_s` seconds, or a CaptureError.
 
     `at` (aware) and `zone` are used only by replay: sources, which show the frame of that
@@ -81,7 +82,7 @@ def capture_burst(
     *,
     at: datetime | None = None,
     zone: tzinfo | None = None,
-) -> list[np.ndarray]:
+) -> list[NDArray[np.uint8]]:
     """`frames` BGR frames about `interval_s` apart (one connection for streams, one request per
     frame for snapshots), within `timeout_s + (frames - 1) * interval_s` seconds."""
     if frames < 1 or interval_s < 0 or address.timeout_s <= 0:

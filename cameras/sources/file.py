@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from .base import (
     CameraAddress,
@@ -30,7 +32,7 @@ def path_from_file_url(url: str) -> Path:
     return Path(unquote(parts.path))
 
 
-def read_image_file(path: Path, min_long_side: int = 0) -> np.ndarray:
+def read_image_file(path: Path, min_long_side: int = 0) -> NDArray[np.uint8]:
     """Decode an image file to BGR (size-bounded; works for non-ASCII paths, unlike imread).
 
     `min_long_side` as in `decode_image`."""
@@ -46,14 +48,16 @@ def read_image_file(path: Path, min_long_side: int = 0) -> np.ndarray:
     return decode_image(data, path.name, min_long_side)
 
 
-def _read_video(path: Path, deadline: Deadline, frames: int, interval_s: float) -> list[np.ndarray]:
+def _read_video(
+    path: Path, deadline: Deadline, frames: int, interval_s: float
+) -> list[NDArray[np.uint8]]:
     capture = open_video_capture(str(path), deadline)
     try:
         if not capture.isOpened():
             raise NotAnImage(f"{path.name}: not a readable image or video")
         fps = capture.get(cv2.CAP_PROP_FPS)  # 0 when the container does not say
         step = max(1, round(interval_s * fps)) if fps and fps > 0 else 1
-        taken: list[np.ndarray] = []
+        taken: list[NDArray[np.uint8]] = []
         while len(taken) < frames:
             if taken:
                 for _ in range(step - 1):
@@ -63,7 +67,7 @@ def _read_video(path: Path, deadline: Deadline, frames: int, interval_s: float) 
             ok, frame = capture.read()
             if not ok or frame is None:
                 raise StreamEnded(f"{path.name}: video ended after {len(taken)} frames")
-            taken.append(frame)
+            taken.append(cast(NDArray[np.uint8], frame))
         return taken
     finally:
         capture.release()
@@ -71,7 +75,7 @@ def _read_video(path: Path, deadline: Deadline, frames: int, interval_s: float) 
 
 def capture_file(
     address: CameraAddress, deadline: Deadline, frames: int, interval_s: float
-) -> list[np.ndarray]:
+) -> list[NDArray[np.uint8]]:
     """Frames from a local file. Images repeat; videos step `interval_s * fps` frames apart."""
     path = path_from_file_url(address.url)
     if not path.exists():

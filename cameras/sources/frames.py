@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from .base import NotAnImage
 
@@ -65,7 +68,7 @@ def _decode_flag(data: bytes, min_long_side: int) -> int:
     return cv2.IMREAD_COLOR
 
 
-def decode_image(data: bytes, what: str, min_long_side: int = 0) -> np.ndarray:
+def decode_image(data: bytes, what: str, min_long_side: int = 0) -> NDArray[np.uint8]:
     """Decode JPEG/PNG/BMP bytes to a BGR uint8 array or raise NotAnImage.
 
     With `min_long_side`, a large JPEG is decoded at a reduced scale whose longer side is still
@@ -82,4 +85,4 @@ def decode_image(data: bytes, what: str, min_long_side: int = 0) -> np.ndarray:
     if frame is None or frame.size == 0:
         head = data[:8].hex()
         raise NotAnImage(f"{what}: {len(data)} bytes that do not decode as an image ({head}…)")
-    return frame
+    return cast(NDArray[np.uint8], frame)

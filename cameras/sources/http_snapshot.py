@@ -17,6 +17,7 @@ from collections import OrderedDict
 import numpy as np
 import requests
 import urllib3.exceptions
+from numpy.typing import NDArray
 
 from .base import (
     AuthFailed,
@@ -181,7 +182,7 @@ class _HttpCamera:
                 raise NotAnImage(f"{self.safe_url}: connection closed mid-image") from None
             raise CameraUnreachable(f"{self.safe_url}: connection lost during {what}") from None
 
-    def read_image(self, response: requests.Response) -> np.ndarray:
+    def read_image(self, response: requests.Response) -> NDArray[np.uint8]:
         """Read a single-image body (bounded by MAX_IMAGE_BYTES) and decode it."""
         declared = response.headers.get("Content-Length")
         expected = int(declared) if declared and declared.isdigit() else None
@@ -206,11 +207,11 @@ class _HttpCamera:
 
     def read_mjpeg(
         self, response: requests.Response, frames: int, interval_s: float
-    ) -> list[np.ndarray]:
+    ) -> list[NDArray[np.uint8]]:
         """Take `frames` parts from one open MJPEG stream, `interval_s` apart."""
         boundary = boundary_from_content_type(response.headers.get("Content-Type", ""))
         parser = MultipartJpegParser(boundary)
-        taken: list[np.ndarray] = []
+        taken: list[NDArray[np.uint8]] = []
         next_at = 0.0
         while len(taken) < frames:
             chunk = self.read_chunk(response, "reading the MJPEG stream")
@@ -243,7 +244,7 @@ def _reason(exc: requests.exceptions.ConnectionError) -> str:
 
 def capture_http(
     address: CameraAddress, deadline: Deadline, frames: int, interval_s: float
-) -> list[np.ndarray]:
+) -> list[NDArray[np.uint8]]:
     """Capture `frames` BGR frames from an HTTP snapshot URL or MJPEG stream."""
     if needs_resolver(address.url):
         return run_with_deadline(
@@ -256,10 +257,10 @@ def capture_http(
 
 def _capture_http(
     address: CameraAddress, deadline: Deadline, frames: int, interval_s: float
-) -> list[np.ndarray]:
+) -> list[NDArray[np.uint8]]:
     camera = _HttpCamera(address, deadline)
     try:
-        taken: list[np.ndarray] = []
+        taken: list[NDArray[np.uint8]] = []
         while len(taken) < frames:
             started = time.monotonic()
             response = camera.get()

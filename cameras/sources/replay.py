@@ -13,6 +13,7 @@ from pathlib import Path, PurePath
 from urllib.parse import unquote, urlsplit
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .base import CameraAddress, CameraUnreachable, Deadline
 from .file import read_image_file
@@ -94,14 +95,14 @@ def capture_replay(
     interval_s: float,
     at: datetime | None,
     zone: tzinfo | None,
-) -> list[np.ndarray]:
+) -> list[NDArray[np.uint8]]:
     """Frames a replay camera showed at `at` (aware), `at + interval_s`, …"""
     if at is None or at.tzinfo is None:
         raise ValueError("replay sources need an aware `at` datetime (the simulated clock)")
     root = replay_root(address.url)
     if not root.is_dir():
         raise CameraUnreachable(f"replay directory does not exist: {root}")
-    taken: list[np.ndarray] = []
+    taken: list[NDArray[np.uint8]] = []
     for index in range(frames):
         deadline.check(f"replay {root.name}")
         at_local = (at + timedelta(seconds=index * interval_s)).astimezone(zone or at.tzinfo)

@@ -13,10 +13,12 @@ import os
 import socket
 import threading
 import time
+from typing import cast
 from urllib.parse import urlsplit
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from .base import (
     AuthFailed,
@@ -163,14 +165,14 @@ def open_video_capture(source: str, deadline: Deadline) -> cv2.VideoCapture:
 
 def _read_stream(
     url: str, safe: str, deadline: Deadline, frames: int, interval_s: float
-) -> list[np.ndarray]:
+) -> list[NDArray[np.uint8]]:
     """Runs in the worker thread: open, read `frames` frames `interval_s` apart, release."""
     capture = open_video_capture(url, deadline)
     try:
         if not capture.isOpened():
             deadline.check(f"{safe}: opening the stream")
             raise CameraUnreachable(f"{safe}: FFmpeg could not open the stream")
-        taken: list[np.ndarray] = []
+        taken: list[NDArray[np.uint8]] = []
         while len(taken) < frames:
             if taken:
                 # Keep grabbing (decoding without conversion) until the next slot, so the
@@ -185,7 +187,7 @@ def _read_stream(
             if not ok or frame is None:
                 deadline.check(f"{safe}: reading the stream")
                 raise StreamEnded(f"{safe}: stream delivered no frame after {len(taken)}")
-            taken.append(frame)
+            taken.append(cast(NDArray[np.uint8], frame))
         return taken
     finally:
         capture.release()
@@ -193,7 +195,7 @@ def _read_stream(
 
 def capture_rtsp(
     address: CameraAddress, deadline: Deadline, frames: int, interval_s: float
-) -> list[np.ndarray]:
+) -> list[NDArray[np.uint8]]:
     """Capture `frames` BGR frames from one RTSP session, `interval_s` apart."""
     safe = redact_url(address.url)
     if needs_resolver(address.url):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+from numpy.typing import NDArray
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ class PeopleDetector(Protocol):
     name: str
     version: str
 
-    def detect(self, frame_bgr: np.ndarray) -> Detection:
+    def detect(self, frame_bgr: NDArray[np.uint8]) -> Detection:
         """Count people in one BGR uint8 frame (any size); boxes in that frame's pixels."""
         ...
 

@@ -12,9 +12,11 @@ import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any, cast
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from cameras.vision.detector import PersonBox
 
@@ -69,21 +71,23 @@ class FrameHealth:
         }
 
 
-def _grey(frame: np.ndarray) -> np.ndarray:
+def _grey(frame: NDArray[np.uint8]) -> NDArray[np.uint8]:
     if frame.ndim == 2:
         return frame
     if frame.shape[2] == 4:
-        return cv2.cvtColor(frame, cv2.COLOR_BGRA2GRAY)
-    return cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        return cast(NDArray[np.uint8], cv2.cvtColor(frame, cv2.COLOR_BGRA2GRAY))
+    return cast(NDArray[np.uint8], cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
 
 
-def _shrink_for_analysis(grey: np.ndarray) -> np.ndarray:
+def _shrink_for_analysis(grey: NDArray[np.uint8]) -> NDArray[np.uint8]:
     height, width = grey.shape
     new_h = max(1, round(height * ANALYSIS_WIDTH / width))
-    return cv2.resize(grey, (ANALYSIS_WIDTH, new_h), interpolation=cv2.INTER_AREA)
+    return cast(
+        NDArray[np.uint8], cv2.resize(grey, (ANALYSIS_WIDTH, new_h), interpolation=cv2.INTER_AREA)
+    )
 
 
-def frame_signature(frame: np.ndarray) -> str:
+def frame_signature(frame: NDArray[np.uint8]) -> str:
     """Compact signature (116 chars) of a frame: exact-content hash + 12x8 grey thumbnail.
 
     Two signatures are equal only for the same picture: live cameras always differ by sensor
@@ -92,7 +96,7 @@ def frame_signature(frame: np.ndarray) -> str:
     return _signature_of_grey(_grey(frame))
 
 
-def _signature_of_grey(grey: np.ndarray) -> str:
+def _signature_of_grey(grey: NDArray[np.uint8]) -> str:
     small = cv2.resize(grey, _HASH_SIZE, interpolation=cv2.INTER_AREA)
     digest = hashlib.blake2b(small.tobytes(), digest_size=8).hexdigest()
     # From the hash image, not the frame: area-averaging a full HD frame straight down to
@@ -106,7 +110,7 @@ def is_same_frame(signature: str, other: str) -> bool:
     return bool(signature) and signature.startswith(_FRAME_PREFIX) and signature == other
 
 
-def build_reference(frames: Iterable[np.ndarray]) -> str:
+def build_reference(frames: Iterable[NDArray[np.uint8]]) -> str:
     """Reference view of a camera: per-pixel median of empty-scene frames, as a string.
 
     Give a few frames of the empty office (different times of day help). Used to detect a
@@ -123,7 +127,7 @@ def build_reference(frames: Iterable[np.ndarray]) -> str:
     return f"{_REFERENCE_PREFIX}{REFERENCE_SIZE[0]}x{REFERENCE_SIZE[1]}:{payload}"
 
 
-def decode_reference(reference: str) -> np.ndarray:
+def decode_reference(reference: str) -> NDArray[np.uint8]:
     """The grey reference image (REFERENCE_SIZE) of a `build_reference` string."""
     if not reference.startswith(_REFERENCE_PREFIX):
         raise ValueError("not a reference view signature")
@@ -133,17 +137,17 @@ def decode_reference(reference: str) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8).reshape(height, width)
 
 
-def _edge_map(grey: np.ndarray) -> np.ndarray:
+def _edge_map(grey: NDArray[np.uint8]) -> NDArray[np.float32]:
     blurred = cv2.GaussianBlur(grey.astype(np.float32), (0, 0), 1.0)
     gx = cv2.Sobel(blurred, cv2.CV_32F, 1, 0)
     gy = cv2.Sobel(blurred, cv2.CV_32F, 0, 1)
     magnitude = cv2.magnitude(gx, gy)
     # Square root damps strong edges so one bright object does not dominate the correlation.
-    result: np.ndarray = np.sqrt(magnitude)
+    result: NDArray[np.float32] = np.sqrt(magnitude)
     return result
 
 
-def _zncc(a: np.ndarray, b: np.ndarray) -> float:
+def _zncc(a: NDArray[np.floating[Any]], b: NDArray[np.floating[Any]]) -> float:
     a = a - a.mean()
     b = b - b.mean()
     denominator = float(np.sqrt((a * a).sum() * (b * b).sum()))
@@ -152,14 +156,17 @@ def _zncc(a: np.ndarray, b: np.ndarray) -> float:
     return float((a * b).sum() / denominator)
 
 
-def compare_to_reference(frame: np.ndarray, reference: str) -> tuple[float, float]:
+def compare_to_reference(frame: NDArray[np.uint8], reference: str) -> tuple[float, float]:
     """(edge-map similarity -1..1, global shift as a fraction of width) against a reference.
 
     Edges survive lighting changes; people cover only part of the view, so the similarity of
     a fixed camera stays high while a turned camera loses it or shows a clear shift.
     """
     ref = decode_reference(reference)
-    current = cv2.resize(_grey(frame), (ref.shape[1], ref.shape[0]), interpolation=cv2.INTER_AREA)
+    current = cast(
+        NDArray[np.uint8],
+        cv2.resize(_grey(frame), (ref.shape[1], ref.shape[0]), interpolation=cv2.INTER_AREA),
+    )
     edges_now = _edge_map(current)
     edges_ref = _edge_map(ref)
     similarity = _zncc(edges_now, edges_ref)
@@ -170,7 +177,7 @@ def compare_to_reference(frame: np.ndarray, reference: str) -> tuple[float, floa
 
 
 def assess_frame_health(
-    frame: np.ndarray,
+    frame: NDArray[np.uint8],
     previous_signature: str = "",
     reference_signature: str = "",
 ) -> FrameHealth:
@@ -218,7 +225,7 @@ def assess_frame_health(
 
 def reject_static_false_people(
     people: Sequence[PersonBox],
-    frame: np.ndarray,
+    frame: NDArray[np.uint8],
     reference: str,
     min_similarity: float = 0.8,
 ) -> list[PersonBox]:
@@ -232,7 +239,9 @@ def reject_static_false_people(
         return list(people)
     ref = decode_reference(reference)
     ref_h, ref_w = ref.shape
-    current = cv2.resize(_grey(frame), (ref_w, ref_h), interpolation=cv2.INTER_AREA)
+    current = cast(
+        NDArray[np.uint8], cv2.resize(_grey(frame), (ref_w, ref_h), interpolation=cv2.INTER_AREA)
+    )
     edges_now = _edge_map(current)
     edges_ref = _edge_map(ref)
     scale_x = ref_w / frame.shape[1]

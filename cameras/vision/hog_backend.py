@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
+from typing import Any
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from cameras.vision.boxes import iou_one_to_many, resize_long_side
 from cameras.vision.detector import Box, Detection, PersonBox
@@ -28,7 +31,7 @@ class HogDetector:
         self._hog: cv2.HOGDescriptor | None = None
         self._lock = threading.Lock()
 
-    def detect(self, frame_bgr: np.ndarray) -> Detection:
+    def detect(self, frame_bgr: NDArray[np.uint8]) -> Detection:
         """Count upright people in a BGR frame; boxes in the input frame's pixels."""
         if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3:
             raise ValueError("expected an HxWx3 BGR frame")
@@ -37,7 +40,8 @@ class HogDetector:
             if self._hog is None:
                 cv2.setNumThreads(1)
                 self._hog = cv2.HOGDescriptor()
-                self._hog.setSVMDetector(cv2.HOGDescriptor_getDefaultPeopleDetector())
+                # The cv2 stubs lack this module-level alias of the static method.
+                self._hog.setSVMDetector(cv2.HOGDescriptor_getDefaultPeopleDetector())  # type: ignore[attr-defined]
             rects, weights = self._hog.detectMultiScale(
                 work, winStride=(8, 8), padding=(8, 8), scale=1.1
             )
@@ -57,7 +61,9 @@ class HogDetector:
 
 
 def _suppress(
-    rects: np.ndarray, weights: np.ndarray, min_weight: float
+    rects: Sequence[Sequence[int]] | NDArray[Any],
+    weights: Sequence[float] | NDArray[Any],
+    min_weight: float,
 ) -> list[tuple[int, int, int, int, float]]:
     """Drop weak windows and non-maximum suppress overlapping ones (IoU > 0.3 or nested)."""
     if len(rects) == 0:
@@ -82,13 +88,15 @@ def _suppress(
     ]
 
 
-def _inside_share(box: np.ndarray, others: np.ndarray) -> np.ndarray:
+def _inside_share(
+    box: NDArray[np.floating[Any]], others: NDArray[np.floating[Any]]
+) -> NDArray[np.floating[Any]]:
     x1 = np.maximum(box[0], others[:, 0])
     y1 = np.maximum(box[1], others[:, 1])
     x2 = np.minimum(box[2], others[:, 2])
     y2 = np.minimum(box[3], others[:, 3])
     inter = np.clip(x2 - x1, 0, None) * np.clip(y2 - y1, 0, None)
-    share: np.ndarray = inter / ((box[2] - box[0]) * (box[3] - box[1]) + 1e-9)
+    share: NDArray[np.floating[Any]] = inter / ((box[2] - box[0]) * (box[3] - box[1]) + 1e-9)
     return share
 
 

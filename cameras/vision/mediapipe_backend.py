@@ -44,10 +44,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from cameras.vision.boxes import clip_xyxy, iou_one_to_many, letterbox, resize_long_side
 from cameras.vision.detector import Box, Detection, PersonBox
@@ -197,7 +198,9 @@ class _SsdGraph:
     def _keep(self, _name: str, packet: Any) -> None:
         self._found = self._get(packet)
 
-    def run(self, square_rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def run(
+        self, square_rgb: NDArray[np.uint8]
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
         self._found = []
         packet = self._create(image_format=self._srgb, data=np.ascontiguousarray(square_rgb))
         self._graph.add_packet_to_input_stream("image", packet.at(self._timestamp))
@@ -273,7 +276,7 @@ class _TfliteGraph:
 
         return callback
 
-    def run(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def run(self, rgb: NDArray[np.uint8]) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
         """(first output, second output) as float32 arrays."""
         self._out.clear()
         packet = self._create(image_format=self._srgb, data=np.ascontiguousarray(rgb))
@@ -297,8 +300,8 @@ class _Candidates:
     """Detector outputs above a floor, mapped to working-frame pixels."""
 
     scores: list[float] = field(default_factory=list)
-    points: list[np.ndarray] = field(default_factory=list)  # keypoints (K, 2)
-    boxes: list[np.ndarray] = field(default_factory=list)  # (x1, y1, x2, y2)
+    points: list[NDArray[np.floating[Any]]] = field(default_factory=list)  # keypoints (K, 2)
+    boxes: list[NDArray[np.floating[Any]]] = field(default_factory=list)  # (x1, y1, x2, y2)
     passes: list[int] = field(default_factory=list)
 
     def extend(self, other: _Candidates) -> None:
@@ -443,14 +446,14 @@ class MediapipeDetector:
             # Outputs 0 (landmarks) and 1 (pose presence).
             self._landmarks = _TfliteGraph(_POSE_LANDMARK_MODEL, (256, 256), 0.0, outputs=(0, 1))
 
-    def detect(self, frame_bgr: np.ndarray) -> Detection:
+    def detect(self, frame_bgr: NDArray[np.uint8]) -> Detection:
         """Count people in a BGR uint8 frame; boxes are in the input frame's pixels."""
         if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3:
             raise ValueError("expected an HxWx3 BGR frame")
         with self._lock:
             self.load()
             work, scale = resize_long_side(frame_bgr, WORK_LONG_SIDE)
-            rgb = cv2.cvtColor(work, cv2.COLOR_BGR2RGB)
+            rgb = cast(NDArray[np.uint8], cv2.cvtColor(work, cv2.COLOR_BGR2RGB))
             people, faces = self._detect_work(rgb)
         height, width = frame_bgr.shape[:2]
         return Detection(
@@ -459,7 +462,7 @@ class MediapipeDetector:
             frame_shape=(height, width),
         )
 
-    def _detect_work(self, rgb: np.ndarray) -> tuple[list[PersonBox], list[Box]]:
+    def _detect_work(self, rgb: NDArray[np.uint8]) -> tuple[list[PersonBox], list[Box]]:
         config = self.config
         height, width = rgb.shape[:2]
         cheap_pose = _numbered_regions(width, height, config.pose_layouts[:1])
@@ -482,7 +485,7 @@ class MediapipeDetector:
 
     def _detect_rooms(
         self,
-        rgb: np.ndarray,
+        rgb: NDArray[np.uint8],
         pose: _Candidates,
         faces: _Candidates,
         cheap_pose: list[_Crop],
@@ -506,7 +509,9 @@ class MediapipeDetector:
         pose.extend(self._run_passes(rgb, self._pose, extra_pose))
         return self._fuse(rgb, pose, faces, verify=config.verify, whole_passes=len(cheap_pose))
 
-    def _crowd_people(self, rgb: np.ndarray, hints: list[np.ndarray]) -> list[PersonBox]:
+    def _crowd_people(
+        self, rgb: NDArray[np.uint8], hints: list[NDArray[np.floating[Any]]]
+    ) -> list[PersonBox]:
         """Pose on the tiles of an overlapping grid that hold a hint (a weak first-pass hip);
         a tile pose counts only when confident and confirmed by the landmark verifier (so
         zoomed-in furniture stays out). A crowd gathers around what the first pass half-saw,
@@ -538,7 +543,7 @@ class MediapipeDetector:
             if any(x1 <= hip[0] < x2 and y1 <= hip[1] < y2 for hip in hints)
         ]
         people: list[PersonBox] = []
-        heads: list[np.ndarray] = []
+        heads: list[NDArray[np.floating[Any]]] = []
         for score, points, _first in _merge_pose(self._run_passes(rgb, self._pose, crops)):
             if score < config.pose_accept or not _plausible(points, width, height):
                 continue
@@ -551,7 +556,7 @@ class MediapipeDetector:
 
     def _fuse(
         self,
-        rgb: np.ndarray,
+        rgb: NDArray[np.uint8],
         pose: _Candidates,
         faces: _Candidates,
         *,
@@ -568,7 +573,7 @@ class MediapipeDetector:
         height, width = rgb.shape[:2]
         config = self.config
         people: list[PersonBox] = []
-        heads: list[np.ndarray] = []
+        heads: list[NDArray[np.floating[Any]]] = []
         for score, points, first_pass in _merge_pose(pose):
             if not _plausible(points, width, height):
                 continue
@@ -605,7 +610,7 @@ class MediapipeDetector:
         return people, face_boxes
 
     def _run_passes(
-        self, rgb: np.ndarray, model: _SsdGraph | None, crops: list[_Crop]
+        self, rgb: NDArray[np.uint8], model: _SsdGraph | None, crops: list[_Crop]
     ) -> _Candidates:
         """Run `model` on every numbered crop; candidates in working-frame pixels."""
         assert model is not None  # noqa: S101 - load() ran
@@ -624,7 +629,7 @@ class MediapipeDetector:
                 found.passes.append(pass_id)
         return found
 
-    def _verified(self, rgb: np.ndarray, points: np.ndarray) -> bool:
+    def _verified(self, rgb: NDArray[np.uint8], points: NDArray[np.floating[Any]]) -> bool:
         """Pose presence and a visible head on the upright body crop around the candidate.
 
         The head check rejects a bare arm or hand reaching into the view, which the pose
@@ -672,7 +677,7 @@ def _tiles_with_lone_faces(
     ]
 
 
-def _best_face_at(head: np.ndarray, faces: _Candidates) -> float:
+def _best_face_at(head: NDArray[np.floating[Any]], faces: _Candidates) -> float:
     """Highest face candidate score at `head` (0.0 when none is there)."""
     return max(
         (
@@ -698,7 +703,7 @@ def _in_doubt(
 
 def _crowd_hints(
     pose: _Candidates, config: FusionConfig, width: int, height: int
-) -> list[np.ndarray]:
+) -> list[NDArray[np.floating[Any]]]:
     """Hips of weak first-pass poses (below the doubt band) whose whole body would fit a tile."""
     tile_h = config.crowd_tile * height
     hints = []
@@ -713,7 +718,7 @@ def _crowd_hints(
     return hints
 
 
-def _plausible(points: np.ndarray, width: int, height: int) -> bool:
+def _plausible(points: NDArray[np.floating[Any]], width: int, height: int) -> bool:
     """False for body shapes that are an arm reaching into view rather than a person.
 
     People in offices stand, sit or lie: shoulders clearly below the hips (upside down) are an
@@ -727,7 +732,7 @@ def _plausible(points: np.ndarray, width: int, height: int) -> bool:
     return bool(0 <= centre_x <= width and 0 <= centre_y <= height)
 
 
-def _head_visibility(landmarks: np.ndarray) -> float:
+def _head_visibility(landmarks: NDArray[np.float32]) -> float:
     """Mean visibility (0..1) of nose, eyes and ears in the pose landmark output."""
     values = landmarks.reshape(-1, _LANDMARK_VALUES)
     if values.shape[0] <= max(_HEAD_LANDMARKS):
@@ -736,13 +741,13 @@ def _head_visibility(landmarks: np.ndarray) -> float:
     return float(np.mean(1.0 / (1.0 + np.exp(-logits))))
 
 
-def _merge_pose(found: _Candidates) -> list[tuple[float, np.ndarray, int]]:
+def _merge_pose(found: _Candidates) -> list[tuple[float, NDArray[np.floating[Any]], int]]:
     """Greedy merge of pose candidates from all passes: same hip spot and similar size.
 
     Returns (best score, its keypoints, lowest pass id that saw the person) per person.
     """
     order = np.argsort(-np.asarray(found.scores, dtype=np.float32))
-    groups: list[tuple[float, np.ndarray, set[int]]] = []
+    groups: list[tuple[float, NDArray[np.floating[Any]], set[int]]] = []
     for index in order:
         points = found.points[index]
         radius = float(np.linalg.norm(points[1] - points[0])) + 1e-6
@@ -757,10 +762,10 @@ def _merge_pose(found: _Candidates) -> list[tuple[float, np.ndarray, int]]:
     return [(score, points, min(passes)) for score, points, passes in groups]
 
 
-def _merge_faces(found: _Candidates) -> list[tuple[float, np.ndarray, int]]:
+def _merge_faces(found: _Candidates) -> list[tuple[float, NDArray[np.floating[Any]], int]]:
     """Greedy IoU merge of face candidates from all passes."""
     order = np.argsort(-np.asarray(found.scores, dtype=np.float32))
-    groups: list[tuple[float, np.ndarray, set[int]]] = []
+    groups: list[tuple[float, NDArray[np.floating[Any]], set[int]]] = []
     for index in order:
         box = found.boxes[index]
         for _score, kept, passes in groups:
@@ -772,13 +777,13 @@ def _merge_faces(found: _Candidates) -> list[tuple[float, np.ndarray, int]]:
     return [(score, box, len(passes)) for score, box, passes in groups]
 
 
-def _body_axis(points: np.ndarray) -> tuple[np.ndarray, float]:
+def _body_axis(points: NDArray[np.floating[Any]]) -> tuple[NDArray[np.floating[Any]], float]:
     hip, scale_point = points[0], points[1]
     radius = float(np.linalg.norm(scale_point - hip)) + 1e-6
     return (scale_point - hip) / radius, radius
 
 
-def _body_box(points: np.ndarray) -> np.ndarray:
+def _body_box(points: NDArray[np.floating[Any]]) -> NDArray[np.floating[Any]]:
     """Person box from hip centre and full-body radius (tall for upright, wide for lying)."""
     axis, radius = _body_axis(points)
     hip = points[0]
@@ -789,7 +794,7 @@ def _body_box(points: np.ndarray) -> np.ndarray:
     return np.array([hip[0] - half_w, hip[1] - half_h, hip[0] + half_w, hip[1] + half_h])
 
 
-def _head_box(points: np.ndarray) -> np.ndarray:
+def _head_box(points: NDArray[np.floating[Any]]) -> NDArray[np.floating[Any]]:
     """Head region above the shoulders along the body axis, generous for blurring."""
     hip, shoulder = points[0], points[2]
     torso = shoulder - hip
@@ -803,14 +808,14 @@ def _head_box(points: np.ndarray) -> np.ndarray:
     return np.array([centre[0] - half, centre[1] - half, centre[0] + half, centre[1] + half])
 
 
-def _body_from_face(face: np.ndarray) -> np.ndarray:
+def _body_from_face(face: NDArray[np.floating[Any]]) -> NDArray[np.floating[Any]]:
     """A plausible body box under a face (seated height), used for zones."""
     x1, y1, x2, y2 = face
     width, height = x2 - x1, y2 - y1
     return np.array([x1 - 0.75 * width, y1, x2 + 0.75 * width, y2 + 5.0 * height])
 
 
-def _near_any_head(face: np.ndarray, heads: list[np.ndarray]) -> bool:
+def _near_any_head(face: NDArray[np.floating[Any]], heads: list[NDArray[np.floating[Any]]]) -> bool:
     centre = (face[:2] + face[2:]) / 2
     face_size = float(face[2] - face[0])
     for head in heads:
@@ -821,23 +826,30 @@ def _near_any_head(face: np.ndarray, heads: list[np.ndarray]) -> bool:
     return False
 
 
-def _upright_body_crop(rgb: np.ndarray, points: np.ndarray, size: int) -> np.ndarray:
+def _upright_body_crop(
+    rgb: NDArray[np.uint8], points: NDArray[np.floating[Any]], size: int
+) -> NDArray[np.uint8]:
     """Square crop around the hip, rotated so the body axis points up (as mediapipe's ROI)."""
     axis, radius = _body_axis(points)
     hip = points[0]
     angle = float(np.degrees(np.arctan2(-axis[1], axis[0]))) - 90.0
     side = 2.5 * radius
-    matrix = cv2.getRotationMatrix2D((float(hip[0]), float(hip[1])), -angle, size / side)
+    matrix = cast(
+        NDArray[np.float64],
+        cv2.getRotationMatrix2D((float(hip[0]), float(hip[1])), -angle, size / side),
+    )
     matrix[:, 2] += np.array([size / 2, size / 2]) - hip
-    return cv2.warpAffine(rgb, matrix, (size, size), borderValue=(0, 0, 0))
+    return cast(NDArray[np.uint8], cv2.warpAffine(rgb, matrix, (size, size), borderValue=(0, 0, 0)))
 
 
-def _box(xyxy: np.ndarray, score: float) -> Box:
+def _box(xyxy: NDArray[np.floating[Any]], score: float) -> Box:
     x1, y1, x2, y2 = (round(float(v)) for v in xyxy)
     return Box(x1, y1, max(0, x2 - x1), max(0, y2 - y1), round(score, 4))
 
 
-def _person(body: np.ndarray, score: float, source: str, head: np.ndarray) -> PersonBox:
+def _person(
+    body: NDArray[np.floating[Any]], score: float, source: str, head: NDArray[np.floating[Any]]
+) -> PersonBox:
     box = _box(body, score)
     return PersonBox(box.x, box.y, box.w, box.h, box.score, source, _box(head, score))
 

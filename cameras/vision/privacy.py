@@ -7,9 +7,11 @@ embedding or identity of any kind is computed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from cameras.vision.detector import Box, Detection, PersonBox
 
@@ -41,14 +43,14 @@ def _person_regions(person: PersonBox, full_body: bool) -> list[tuple[float, ...
     x1, y1, x2, y2 = person.x, person.y, person.x + person.w, person.y + person.h
     if full_body:
         return [_grow(x1, y1, x2, y2, 0.05)]
-    regions = [(x1, y1, x2, y1 + HEAD_SHARE * (y2 - y1))]
+    regions: list[tuple[float, ...]] = [(x1, y1, x2, y1 + HEAD_SHARE * (y2 - y1))]
     if person.head is not None:
         head: Box = person.head
         regions.append(_grow(head.x, head.y, head.x2, head.y2, HEAD_MARGIN))
     return regions
 
 
-def _pixelate_blur(image: np.ndarray, region: tuple[float, ...]) -> None:
+def _pixelate_blur(image: NDArray[np.uint8], region: tuple[float, ...]) -> None:
     """Destroy detail in place: pixelate to at most 6 blocks across, then smooth the blocks.
 
     Only the region's pixels are touched. What survives is at most 6x6 block means, so no
@@ -70,7 +72,9 @@ def _pixelate_blur(image: np.ndarray, region: tuple[float, ...]) -> None:
     image[y1:y2, x1:x2] = cv2.blur(coarse, kernel, borderType=cv2.BORDER_REPLICATE)
 
 
-def blur_regions(frame: np.ndarray, regions: Iterable[tuple[float, ...]]) -> np.ndarray:
+def blur_regions(
+    frame: NDArray[np.uint8], regions: Iterable[tuple[float, ...]]
+) -> NDArray[np.uint8]:
     """A copy of `frame` with every region pixelated and blurred (the input is untouched)."""
     image = frame.copy()
     for region in regions:
@@ -78,7 +82,7 @@ def blur_regions(frame: np.ndarray, regions: Iterable[tuple[float, ...]]) -> np.
     return image
 
 
-def _downscale(image: np.ndarray, max_width: int) -> tuple[np.ndarray, float]:
+def _downscale(image: NDArray[np.uint8], max_width: int) -> tuple[NDArray[np.uint8], float]:
     """(image no wider than max_width, scale applied); a new array whenever it shrinks."""
     height, width = image.shape[:2]
     if width <= max_width:
@@ -87,20 +91,27 @@ def _downscale(image: np.ndarray, max_width: int) -> tuple[np.ndarray, float]:
     # INTER_AREA is fast only at exact 2x steps: halve while possible, finish bilinearly.
     small = image
     while small.shape[1] // 2 >= max_width:
-        small = cv2.resize(
-            small, (small.shape[1] // 2, small.shape[0] // 2), interpolation=cv2.INTER_AREA
+        small = cast(
+            NDArray[np.uint8],
+            cv2.resize(
+                small, (small.shape[1] // 2, small.shape[0] // 2), interpolation=cv2.INTER_AREA
+            ),
         )
-    small = cv2.resize(small, (max_width, new_h), interpolation=cv2.INTER_LINEAR)
+    small = cast(
+        NDArray[np.uint8], cv2.resize(small, (max_width, new_h), interpolation=cv2.INTER_LINEAR)
+    )
     return small, max_width / width
 
 
-def blurred_copy(frame: np.ndarray, detection: Detection, *, full_body: bool = False) -> np.ndarray:
+def blurred_copy(
+    frame: NDArray[np.uint8], detection: Detection, *, full_body: bool = False
+) -> NDArray[np.uint8]:
     """Full-resolution copy with faces and heads (or whole people) destroyed."""
     return blur_regions(frame, privacy_regions(detection, full_body=full_body))
 
 
 def render_evidence(
-    frame: np.ndarray,
+    frame: NDArray[np.uint8],
     detection: Detection | None,
     *,
     max_width: int = 640,
@@ -129,7 +140,9 @@ def render_evidence(
     return encoded.tobytes()
 
 
-def annotate(frame: np.ndarray, detection: Detection, *, full_body: bool = False) -> np.ndarray:
+def annotate(
+    frame: NDArray[np.uint8], detection: Detection, *, full_body: bool = False
+) -> NDArray[np.uint8]:
     """Debug picture: the blurred copy with person (green) and face (yellow) boxes drawn."""
     image = blurred_copy(frame, detection, full_body=full_body)
     thickness = max(1, image.shape[1] // 400)
