@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import ComplaintKind
@@ -39,7 +42,7 @@ def request_too_large(meta: dict) -> bool:
         return True
 
 
-def reject_markup(value: str) -> str:
+def reject_markup(value: str) -> None:
     if _MARKUP.search(value):
         raise ValidationError(
             _("Teks tidak boleh berisi kode HTML atau skrip (misalnya tanda < diikuti huruf)."),
@@ -47,7 +50,6 @@ def reject_markup(value: str) -> str:
         )
     if _CONTROL.search(value):
         raise ValidationError(_("Teks berisi karakter yang tidak diizinkan."), code="control")
-    return value
 
 
 def normalise_phone(value: str) -> str:
@@ -134,7 +136,7 @@ class ComplaintForm(forms.Form):
     # Honeypot: hidden from people by CSS; bots that fill every field give themselves away.
     website = forms.CharField(required=False, label=_("Jangan diisi"))
 
-    def __init__(self, *args: object, now: datetime, **kwargs: object) -> None:
+    def __init__(self, *args: Any, now: datetime, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.now = now
         self.photo_jpeg: bytes | None = None
@@ -167,8 +169,9 @@ class ComplaintForm(forms.Form):
             raise ValidationError(_PHOTO_MESSAGES[rejected.code], code=rejected.code) from None
         return upload
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # noqa: S101 - Form.clean() returns cleaned_data
         office, day, clock = (
             cleaned.get("office"),
             cleaned.get("visit_date"),
@@ -211,13 +214,13 @@ class TrackForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee: forms.ModelChoiceField[AbstractBaseUser] = forms.ModelChoiceField(
         label=_("Ditangani oleh"), queryset=None, required=False, empty_label=_("— Tidak ada —")
     )
 
-    def __init__(self, *args: object, users: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, users: QuerySet[AbstractBaseUser], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = users
+        cast("forms.ModelChoiceField[AbstractBaseUser]", self.fields["assignee"]).queryset = users
 
 
 class AnswerForm(forms.Form):

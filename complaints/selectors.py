@@ -229,12 +229,13 @@ def public_status(tracking_code: str) -> PublicStatus | None:
         )
         for event in complaint.events.filter(action__in=PUBLIC_EVENT_ACTIONS).exclude(to_status="")
     )
-    next_step, next_due = {
+    steps: dict[str, tuple[str, date | None]] = {
         ComplaintStatus.RECEIVED: ("forward", complaint.forward_due),
         ComplaintStatus.VERIFIED: ("forward", complaint.forward_due),
         ComplaintStatus.FORWARDED: ("answer", complaint.answer_due),
         ComplaintStatus.ANSWERED: ("close", complaint.close_due),
-    }.get(complaint.status, ("", None))
+    }
+    next_step, next_due = steps.get(complaint.status, ("", None))
     return PublicStatus(
         tracking_code=complaint.tracking_code,
         office_name=complaint.office.name,

@@ -222,6 +222,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
+    assert request.user.is_authenticated  # noqa: S101 - @login_required ran
     _require_triage(request)
     complaint = selectors.complaint_for_user(request.user, code)
     if complaint is None:

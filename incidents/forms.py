@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -6,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cameras.models import Camera
+from compliance.models import LocalGovernment
 from incidents.models import Incident
 
 MAX_DURATION = timedelta(days=14)
@@ -37,13 +39,14 @@ class IncidentForm(forms.ModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, government, **kwargs) -> None:
+    def __init__(self, *args: Any, government: LocalGovernment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.government = government
         # Only this government's cameras; a post's picture can only come from a public one.
         # A post keeps its camera even after the camera is disabled (editing a typo must not
         # unlink it and drop its picture).
-        self.fields["camera"].queryset = Camera.objects.filter(
+        camera_field = cast("forms.ModelChoiceField[Camera]", self.fields["camera"])
+        camera_field.queryset = Camera.objects.filter(
             Q(enabled=True) | Q(pk=self.instance.camera_id), local_government=government
         ).order_by("kind", "name")
         self.fields["camera"].help_text = _(
@@ -66,8 +69,9 @@ class IncidentForm(forms.ModelForm):
             raise forms.ValidationError(_("Bujur harus antara -180 dan 180."))
         return value
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # noqa: S101 - ModelForm.clean() returns cleaned_data
         starts, expires = cleaned.get("starts_at"), cleaned.get("expires_at")
         if starts and expires:
             if expires <= starts:

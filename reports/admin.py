@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,6 @@ class ReportAdmin(GovernmentScopeMixin, admin.ModelAdmin):
             '<a href="{}">{}</a>', reverse("reports:report_download", args=[obj.pk]), obj.filename
         )
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Report | None = None) -> bool:
         # Reports are built by the scheduled tasks or `export_report`, not typed in.
         return False

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
+from os import PathLike
 from typing import IO, Any
 
 from django.utils.formats import date_format
@@ -443,7 +444,7 @@ def write_monthly_workbook(
     rows: Iterable[MonthlyOfficeRow],
     meta: MonthlyReportMeta,
     legend: StatusLegend,
-    out: str | IO[bytes],
+    out: str | PathLike[str] | IO[bytes],
 ) -> list[KecamatanTotals]:
     """Stream the monthly recap to ``out`` (a path or a binary file) and return its totals.
 
@@ -631,10 +632,10 @@ def write_monthly_workbook(
 
     ws.auto_filter.ref = f"A{MONTHLY_HEADER_ROW}:{get_column_letter(last_col)}{last_row}"
 
-    totals = list(kecamatan.values())
-    _chart_sheet(wb, totals, city, meta, legend)
+    all_totals = list(kecamatan.values())
+    _chart_sheet(wb, all_totals, city, meta, legend)
     wb.save(out)
-    return totals
+    return all_totals
 
 
 def _city_totals(kecamatan: Iterable[KecamatanTotals], n_days: int) -> KecamatanTotals:

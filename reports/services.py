@@ -57,7 +57,8 @@ def parse_daily_kind(kind: str) -> Report.Kind:
 
 def daily_filename(day: date, ext: str, kind: str | None = None) -> str:
     """``laporan-harian-2026-11-24.xlsx``; stored reports add ``-pagi``/``-sore``."""
-    suffix = {Report.Kind.MORNING: "-pagi", Report.Kind.END_OF_DAY: "-sore"}.get(kind or "", "")
+    suffixes: dict[str, str] = {Report.Kind.MORNING: "-pagi", Report.Kind.END_OF_DAY: "-sore"}
+    suffix = suffixes.get(kind or "", "")
     return f"laporan-harian-{day.isoformat()}{suffix}.{ext}"
 
 
@@ -277,7 +278,7 @@ def _report_message(report: Report, to: list[str]) -> EmailMessage:
             "report": report.get_kind_display(),
             "day": date_format(report.date, "l, j F Y"),
         }
-        code = report.local_government.code if report.local_government_id else None
+        code = report.local_government.code if report.local_government is not None else None
         _meta, rows = selectors.daily_report(report.date, "", government_code=code)
         body = _daily_body(report, rows)
     message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, to)

@@ -10,7 +10,14 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import select_template
 from django.utils import timezone
@@ -21,7 +28,7 @@ from kelurahan_monitor import roles
 from reports import services
 from reports.models import Report
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 # base.html belongs to the site layout; until it exists the pages fall back to a minimal one.
 _BASE_TEMPLATES = ["base.html", "reports/_base_fallback.html"]
@@ -35,7 +42,7 @@ def staff_required(view: View) -> View:
 
     @wraps(view)
     @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not roles.can_export(request.user):
             raise PermissionDenied
         if view.__name__ != "report_list":
@@ -47,7 +54,9 @@ def staff_required(view: View) -> View:
 
 def _csv_response(lines: Any, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines, content_type=services.CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)
+    assert disposition is not None  # noqa: S101 - never None for an attachment
+    response["Content-Disposition"] = disposition
     return response
 
 

@@ -1,3 +1,4 @@
+from django.contrib.auth.models import AbstractBaseUser
 from rest_framework import serializers
 
 from cameras.models import Camera
@@ -12,7 +13,7 @@ class IncidentSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     severity_label = serializers.CharField(source="get_severity_display", read_only=True)
     has_still = serializers.SerializerMethodField()
-    created_by = serializers.StringRelatedField()
+    created_by: serializers.StringRelatedField[AbstractBaseUser] = serializers.StringRelatedField()
 
     class Meta:
         model = Incident
@@ -64,7 +65,12 @@ class IncidentSerializer(serializers.ModelSerializer):
         longitude = attrs.get("longitude", getattr(self.instance, "longitude", None))
         if (latitude is None) != (longitude is None):
             raise serializers.ValidationError({"longitude": "give latitude and longitude together"})
-        if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        # Both are set or both are None (checked above).
+        if (
+            latitude is not None
+            and longitude is not None
+            and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
+        ):
             raise serializers.ValidationError({"latitude": "outside the globe"})
         return attrs
 

@@ -52,6 +52,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         incident = serializer.instance
+        assert incident is not None  # noqa: S101 - updates always carry get_object()
         if incident.removed_at is not None:
             raise PermissionDenied("a removed post cannot be changed")
         before = services.snapshot(incident)
