@@ -71,7 +71,9 @@ class CameraForm(forms.ModelForm):
         return url
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        # ModelForm.clean() returns self.cleaned_data; the stubs widen it to Optional.
+        super().clean()
+        cleaned = self.cleaned_data
         for name in ("username", "password"):
             if not cleaned.get(name) and self.instance.pk:
                 cleaned[name] = getattr(self.instance, name)
@@ -98,7 +100,7 @@ class CameraForm(forms.ModelForm):
         for name in ("local_government", "kecamatan"):
             if name in self.cleaned_data:
                 setattr(self.instance, name, self.cleaned_data[name])
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # private hook missing from django-stubs
 
 
 @admin.register(Camera)

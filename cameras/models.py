@@ -1,10 +1,15 @@
 """Cameras, the observations they produce (one per camera and slot) and blurred evidence."""
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kelurahan_monitor.secrets_field import EncryptedSecretField
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _evidence_storage():
@@ -13,7 +18,7 @@ def _evidence_storage():
     return storages["evidence"]
 
 
-def detector_choices() -> list[tuple[str, str]]:
+def detector_choices() -> "list[tuple[str, StrOrPromise]]":
     """The registered people detectors; blank means the default for the camera's kind."""
     from cameras.vision import available_detectors
 
@@ -161,8 +166,9 @@ class Camera(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.office_id is not None:
-            return f"{self.office.name} / {self.name}"
+        office = self.office if self.office_id is not None else None
+        if office is not None:
+            return f"{office.name} / {self.name}"
         return self.name
 
     @classmethod
@@ -178,7 +184,10 @@ class Camera(models.Model):
 
     @property
     def place(self) -> str:
-        return self.location_name or (self.office.name if self.office_id else self.name)
+        if self.location_name:
+            return self.location_name
+        office = self.office if self.office_id else None
+        return office.name if office is not None else self.name
 
 
 class CameraGroup(models.Model):

@@ -135,7 +135,9 @@ def map_page(request: HttpRequest, code: str) -> HttpResponse:
         ).order_by("code")
     )
     points = [
-        public_map.GeoPoint(f"k{k.pk}", float(k.latitude), float(k.longitude)) for k in kecamatan
+        public_map.GeoPoint(f"k{k.pk}", float(k.latitude), float(k.longitude))
+        for k in kecamatan
+        if k.latitude is not None and k.longitude is not None  # already filtered in the query
     ] + [
         public_map.GeoPoint(f"c{c.camera_id}", c.latitude, c.longitude)
         for c in cameras

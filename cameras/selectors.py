@@ -75,6 +75,7 @@ def _today_verdicts(cameras: Iterable[Camera], now: datetime) -> dict[int, Daily
 
 def _tile(camera: Camera, verdict: DailyVerdict | None, now: datetime) -> WallTile:
     picture = camera.latest_picture
+    still = camera.latest_still if camera.latest_still_id else None
     status = ""
     minutes_late = None
     if verdict is not None:
@@ -93,7 +94,7 @@ def _tile(camera: Camera, verdict: DailyVerdict | None, now: datetime) -> WallTi
         picture_url=(
             reverse("cameras:wall_still", args=[camera.pk, picture.pk]) if picture else ""
         ),
-        people=camera.latest_still.people_count if camera.latest_still_id else None,
+        people=still.people_count if still is not None else None,
         verdict=status,
         verdict_label=str(VerdictStatus(status).label) if status else "",
         minutes_late=minutes_late,
@@ -106,7 +107,12 @@ def wall(user: User, now: datetime, group_by: str = "kecamatan", group_id: int |
     `group_id` shows only that one). Three queries whatever the number of cameras."""
     cameras = list(wall_cameras(user))
     verdicts = _today_verdicts(cameras, now)
-    tiles = {camera.pk: _tile(camera, verdicts.get(camera.office_id), now) for camera in cameras}
+    tiles = {
+        camera.pk: _tile(
+            camera, verdicts.get(camera.office_id) if camera.office_id is not None else None, now
+        )
+        for camera in cameras
+    }
     groups: list[WallGroup] = []
     if group_by == "grup":
         visible = {camera.pk for camera in cameras}
@@ -122,7 +128,8 @@ def wall(user: User, now: datetime, group_by: str = "kecamatan", group_id: int |
         for camera in cameras:
             key = f"k{camera.kecamatan_id or 0}"
             if key not in by_key:
-                label = camera.kecamatan.name if camera.kecamatan_id else _("Tanpa kecamatan")
+                kecamatan = camera.kecamatan if camera.kecamatan_id else None
+                label = kecamatan.name if kecamatan is not None else _("Tanpa kecamatan")
                 if several_governments:
                     label = f"{camera.local_government.name} · {label}"
                 by_key[key] = WallGroup(key, label)
@@ -271,12 +278,13 @@ def public_camera_views(
             and latest.slot >= now - timedelta(seconds=settings.STILL_INTERVAL_SECONDS * 4)
         ):
             level = crowd_level(latest.people_count, camera.crowd_busy_at, camera.crowd_packed_at)
+        kecamatan = camera.kecamatan if camera.kecamatan_id else None
         views.append(
             PublicCamera(
                 camera_id=camera.pk,
                 name=camera.name,
                 place=camera.place,
-                kecamatan=camera.kecamatan.name if camera.kecamatan_id else "",
+                kecamatan=kecamatan.name if kecamatan is not None else "",
                 latitude=float(camera.latitude) if camera.latitude is not None else None,
                 longitude=float(camera.longitude) if camera.longitude is not None else None,
                 picture_url=(

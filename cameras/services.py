@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from django.conf import settings
@@ -154,7 +154,8 @@ def run_camera_check(
         )
 
     started = time.perf_counter()
-    zone = zone_of(camera.office)
+    # Checks are planned per office, so the camera is an office camera (camera_kind_matches_office).
+    zone = zone_of(cast(Office, camera.office))
     try:
         with stage_timer("capture"):
             frames = sources.capture_burst(
@@ -288,7 +289,8 @@ def _detect(detector: PeopleDetector, frame: np.ndarray, *, recorded: bool) -> D
 
 def _min_staff(observation: Observation) -> int:
     """Staff needed to count as open that day (the calendar the verdict uses; 1 on days off)."""
-    hours = office_day_for(observation.camera.office, observation.office_date).hours
+    office = cast(Office, observation.camera.office)  # checks run on office cameras only
+    hours = office_day_for(office, observation.office_date).hours
     return hours.min_staff if hours is not None else 1
 
 
@@ -328,9 +330,8 @@ def _write_result(
         observation.save()
         if evidence_jpeg is not None:
             _store_evidence(observation, evidence_jpeg)
-    refresh_daily_verdict(
-        observation.camera.office_id, observation.office_date, now, send_alerts=live
-    )
+    office_id = cast(int, observation.camera.office_id)  # checks run on office cameras only
+    refresh_daily_verdict(office_id, observation.office_date, now, send_alerts=live)
     return CheckSummary(observation.pk, status, people_in_zone)
 
 
@@ -398,7 +399,7 @@ class ResolvedPlacement:
 
 
 def resolve_placement(
-    kind: str,
+    kind: str | None,  # None when the form's own validation already refused the kind
     office: Office | None,
     government: LocalGovernment | None,
     kecamatan: Kecamatan | None,

@@ -10,6 +10,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -54,15 +55,14 @@ def request_stills(cameras: list[Camera], now: datetime) -> int:
     slot = still_slot(now, interval)
     queued = 0
     for camera in cameras:
-        latest = camera.latest_still.slot if camera.latest_still_id else None
+        still = camera.latest_still if camera.latest_still_id else None
+        latest = still.slot if still is not None else None
         if not camera.enabled or not is_stale(latest, now, interval):
             continue
         key = f"still-request:{camera.pk}:{int(slot.timestamp())}"
         if not cache.add(key, 1, timeout=interval * 2):
             continue
-        transaction.on_commit(
-            lambda camera_id=camera.pk: _send_capture(capture_still_task, camera_id, slot, interval)
-        )
+        transaction.on_commit(partial(_send_capture, capture_still_task, camera.pk, slot, interval))
         queued += 1
     return queued
 
@@ -186,7 +186,8 @@ def _advance_camera(camera: Camera, still: CameraStill, now: datetime) -> None:
         # Lock only the camera row: PostgreSQL refuses FOR UPDATE across the nullable join.
         locked = Camera.objects.select_for_update(of=("self",)).get(pk=camera.pk)
         latest_slot = (
-            CameraStill.objects.filter(pk=locked.latest_still_id)
+            # pk=None is a valid lookup that matches nothing; the stubs only accept str | int.
+            CameraStill.objects.filter(pk=locked.latest_still_id)  # type: ignore[misc]
             .values_list("slot", flat=True)
             .first()
         )

@@ -109,7 +109,9 @@ class DailyVerdictForm(forms.ModelForm):
         fields = ["override_status", "override_reason"]
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        # ModelForm.clean() returns self.cleaned_data; the stubs widen it to Optional.
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("override_status") and not (cleaned.get("override_reason") or "").strip():
             self.add_error("override_reason", _("Koreksi putusan harus disertai alasan."))
         return cleaned
@@ -151,9 +153,9 @@ class DailyVerdictAdmin(GovernmentScopeMixin, admin.ModelAdmin):
         "overridden_at",
     ]
     fieldsets = [
-        (None, {"fields": readonly_fields[:12]}),
+        (None, {"fields": list(readonly_fields[:12])}),
         (_("Koreksi petugas"), {"fields": ["override_status", "override_reason"]}),
-        (None, {"fields": readonly_fields[12:]}),
+        (None, {"fields": list(readonly_fields[12:])}),
     ]
 
     def has_add_permission(self, request) -> bool:

@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import requests
@@ -94,7 +95,7 @@ def raise_alerts(
         )
         if is_new:
             created.append(alert)
-            transaction.on_commit(lambda pk=alert.pk: _dispatch(pk))
+            transaction.on_commit(partial(_dispatch, alert.pk))
     return created
 
 

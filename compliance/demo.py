@@ -51,7 +51,8 @@ def _at(base: time, delta: timedelta) -> time:
 
 def _frame_pools() -> tuple[list[Path], list[Path]]:
     """Empty-room frames and frames with one person, as labelled by eye."""
-    empty, staffed = [], []
+    empty: list[Path] = []
+    staffed: list[Path] = []
     with (SCENE / "labels.csv").open(encoding="utf-8") as rows:
         for row in csv.DictReader(rows):
             (staffed if int(row["people"]) > 0 else empty).append(SCENE / row["file"])

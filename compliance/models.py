@@ -162,7 +162,8 @@ class OpeningHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        who = self.office.name if self.office_id else _("bawaan")
+        office = self.office if self.office_id else None
+        who = office.name if office is not None else _("bawaan")
         return f"{who} {self.get_weekday_display()} {self.opens_at:%H:%M}-{self.closes_at:%H:%M}"
 
 

@@ -155,7 +155,7 @@ def replay_day(
     for instant in sorted(instants):
         tick = plan_due_checks(instant, lookback=timedelta(minutes=1), office_ids=office_ids)
         for observation_id, _expires in tick.dispatched:
-            run_camera_check.apply(args=[observation_id], kwargs={"now": instant.isoformat()})
+            run_camera_check.apply(args=(observation_id,), kwargs={"now": instant.isoformat()})
 
     verdicts = []
     for office in offices:

@@ -52,7 +52,7 @@ def _upsert(
     report: SeedReport, model: type[Model], lookup: dict[str, Any], values: dict[str, Any]
 ) -> Any:
     """get_or_create by natural key, then save only the fields that differ."""
-    obj, created = model.objects.get_or_create(**lookup, defaults=values)
+    obj, created = model._default_manager.get_or_create(**lookup, defaults=values)
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed and not created:
         for name in changed:

@@ -235,7 +235,9 @@ def board_for_day(day: date, user: User, now: datetime | None = None) -> Board:
             overridden=bool(verdict and verdict["override_status"]),
             # An opening time only explains on-time, late and closed-early tiles; a "no data"
             # verdict may still carry the instant a recovered camera first saw staff.
-            opened_hm=_local_hm(verdict["opened_at"], zone) if status in _OPENED else "",
+            opened_hm=(
+                _local_hm(verdict["opened_at"], zone) if verdict and status in _OPENED else ""
+            ),
             scheduled_hm=_local_hm(verdict["scheduled_open"], zone) if verdict else "",
             complaints=complaints_by_office.get(office["id"], 0),
         )

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -240,7 +241,8 @@ def plan_due_checks(
             .values_list("pk", "expires_at")
         )
         Observation.objects.filter(pk__in=[pk for pk, _ in to_dispatch]).update(dispatched_at=now)
-    return TickResult(len(offices), len(due), to_dispatch)
+    # expires_at__gt above leaves out the rows without an expiry.
+    return TickResult(len(offices), len(due), cast(list[tuple[int, datetime]], to_dispatch))
 
 
 # --- Verdicts -------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ def plan_due_checks() -> int:
 
     result = services.plan_due_checks(timezone.now())
     for observation_id, expires_at in result.dispatched:
-        run_camera_check.apply_async(args=[observation_id], expires=expires_at)
+        run_camera_check.apply_async(args=(observation_id,), expires=expires_at)
     return len(result.dispatched)
 
 

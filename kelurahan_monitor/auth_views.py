@@ -30,7 +30,8 @@ class ThrottledLoginView(LoginView):
         if any((cache.get(key) or 0) >= settings.LOGIN_FAILURE_LIMIT for key in keys):
             # A bound form whose credentials are never checked while the lockout lasts.
             form = AuthenticationForm(request, data=request.POST)
-            form._errors, form.cleaned_data = ErrorDict(), {}
+            # BaseForm._errors is private and missing from django-stubs.
+            form._errors, form.cleaned_data = ErrorDict(), {}  # type: ignore[attr-defined]
             form.add_error(
                 None,
                 _("Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam %(minutes)s menit.")

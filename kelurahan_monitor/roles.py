@@ -13,8 +13,9 @@ A superuser counts as Diskominfo of every government.
 """
 
 from enum import StrEnum
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AbstractUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
@@ -37,11 +38,14 @@ def roles_of(user: User) -> frozenset[Role]:
         return frozenset()
     cached = getattr(user, "_km_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+        # AUTH_USER_MODEL is django.contrib.auth's User, which has groups and is_superuser.
+        account = cast(AbstractUser | AnonymousUser, user)
+        names = set(account.groups.values_list("name", flat=True))
         cached = frozenset(role for role in Role if role.value in names)
-        if user.is_superuser:  # type: ignore[union-attr]
+        if account.is_superuser:
             cached = cached | {Role.DISKOMINFO}
-        user._km_roles = cached  # type: ignore[union-attr]
+        # A per-request cache, not a field of the user model.
+        setattr(user, "_km_roles", cached)  # noqa: B010
     return cached
 
 

@@ -1,3 +1,4 @@
+from django.contrib.auth.base_user import AbstractBaseUser
 from rest_framework import serializers
 
 from compliance.models import (
@@ -125,7 +126,9 @@ class HolidaySerializer(ScopedSerializer):
 
 
 class ExcuseSerializer(ScopedSerializer):
-    created_by = serializers.StringRelatedField(read_only=True)
+    created_by: serializers.StringRelatedField[AbstractBaseUser] = serializers.StringRelatedField(
+        read_only=True
+    )
 
     class Meta:
         model = Excuse
@@ -173,7 +176,7 @@ class VerdictSerializer(serializers.ModelSerializer):
 
 
 class AuditLogEntrySerializer(serializers.ModelSerializer):
-    user = serializers.StringRelatedField()
+    user: serializers.StringRelatedField[AbstractBaseUser] = serializers.StringRelatedField()
 
     class Meta:
         model = AuditLogEntry

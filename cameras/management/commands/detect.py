@@ -1,7 +1,10 @@
 from pathlib import Path
+from typing import cast
 
 import cv2
+import numpy as np
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from numpy.typing import NDArray
 
 from cameras.vision import get_detector
 from cameras.vision.privacy import annotate
@@ -24,7 +27,8 @@ class Command(BaseCommand):
             annotate.mkdir(parents=True, exist_ok=True)
         failed = 0
         for path in images:
-            frame = cv2.imread(str(path), cv2.IMREAD_COLOR)
+            # IMREAD_COLOR always decodes to 8-bit BGR.
+            frame = cast(NDArray[np.uint8] | None, cv2.imread(str(path), cv2.IMREAD_COLOR))
             if frame is None:
                 self.stderr.write(f"{path}: not a readable image")
                 failed += 1
