@@ -16,6 +16,9 @@ echo "== ruff"
 ruff check .
 ruff format --check .
 
+echo "== mypy (strict for the pure layers: */domain, cameras/sources, cameras/vision)"
+mypy kelurahan_monitor compliance cameras reports complaints incidents
+
 echo "== makemigrations --check"
 python manage.py makemigrations --check --dry-run >/dev/null
 
