@@ -537,11 +537,7 @@ class MediapipeDetector:
             for row in range(rows)
             for column in range(columns)
         ]
-        crops = [
-            (pass_id, (x1, y1, x2, y2))
-            for pass_id, (x1, y1, x2, y2) in crops
-            if any(x1 <= hip[0] < x2 and y1 <= hip[1] < y2 for hip in hints)
-        ]
+        crops = _crops_holding(crops, [(float(hip[0]), float(hip[1])) for hip in hints])
         people: list[PersonBox] = []
         heads: list[NDArray[np.floating[Any]]] = []
         for score, points, _first in _merge_pose(self._run_passes(rgb, self._pose, crops)):
@@ -670,10 +666,15 @@ def _tiles_with_lone_faces(
         if config.pose_tiles_need_face <= score < config.face_accept
         and not _near_any_head(box, heads)
     ]
+    return _crops_holding(crops, [(float(cx), float(cy)) for cx, cy in centres])
+
+
+def _crops_holding(crops: list[_Crop], points: list[tuple[float, float]]) -> list[_Crop]:
+    """The crops that hold at least one of `points` (working-frame pixels)."""
     return [
         (pass_id, (x1, y1, x2, y2))
         for pass_id, (x1, y1, x2, y2) in crops
-        if any(x1 <= cx < x2 and y1 <= cy < y2 for cx, cy in centres)
+        if any(x1 <= x < x2 and y1 <= y < y2 for x, y in points)
     ]
 
 
