@@ -17,6 +17,7 @@ from compliance.models import (
     SpecialPeriodHours,
     VerdictChange,
 )
+from kelurahan_monitor import roles
 from kelurahan_monitor.admin_scoping import GovernmentScopeMixin
 
 
@@ -77,10 +78,40 @@ class SpecialPeriodAdmin(GovernmentScopeMixin, admin.ModelAdmin):
     inlines = [SpecialPeriodHoursInline]
 
 
+class HolidayForm(forms.ModelForm):
+    # Set by HolidayAdmin.get_form: the rule needs to know who writes.
+    user = None
+
+    class Meta:
+        model = Holiday
+        fields = ["date", "name", "kind", "local_government"]
+
+    def clean(self) -> dict:
+        super().clean()
+        cleaned = self.cleaned_data
+        government = cleaned.get("local_government")
+        if self.user is not None and not roles.can_write_row(
+            self.user, government.pk if government else None
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Libur nasional dan cuti bersama hanya diubah oleh pengelola sistem; "
+                    "libur daerah memilih pemerintah daerahnya."
+                )
+            )
+        return cleaned
+
+
 @admin.register(Holiday)
 class HolidayAdmin(GovernmentScopeMixin, admin.ModelAdmin):
     government_lookup = "local_government_id"
     shared_rows = True
+    form = HolidayForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
     list_display = ["date", "name", "kind", "local_government"]
     list_filter = ["kind", "local_government"]
     search_fields = ["name"]

@@ -10,6 +10,8 @@ from django.contrib.admin.utils import get_fields_from_path
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from kelurahan_monitor import roles
+
 # Lookup from each related model to its government id, for narrowing choice lists.
 _CHOICE_SCOPES = {
     "local_government": "pk",
@@ -81,8 +83,8 @@ class GovernmentScopeMixin:
         return (
             obj is not None
             and self.shared_rows
-            and not request.user.is_superuser
             and getattr(obj, field, None) is None
+            and not roles.can_write_row(request.user, None)
         )
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:

@@ -59,6 +59,26 @@ def can_manage(user: User) -> bool:
     return Role.DISKOMINFO in roles_of(user)
 
 
+def can_write_shared_rows(user: User) -> bool:
+    """May write rows shared by every government (national holidays, cuti bersama): only the
+    deployment's superusers (and the holiday sync task, which runs without a user)."""
+    return bool(user.is_authenticated and user.is_active and getattr(user, "is_superuser", False))
+
+
+def can_write_row(user: User, government_id: int | None) -> bool:
+    """The one write rule of the API, the admin and the pages: a row of one government is
+    written by that government's Diskominfo (or a superuser); a shared row (`government_id`
+    None) only by a superuser."""
+    if government_id is None:
+        return can_write_shared_rows(user)
+    if not can_manage(user):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    own_government_id, _ = _profile_scope(user)
+    return own_government_id == government_id
+
+
 def can_export(user: User) -> bool:
     return bool(roles_of(user) & {Role.DISKOMINFO, Role.MAYOR, Role.AUDITOR})
 

@@ -1,5 +1,6 @@
 from django.contrib.auth.base_user import AbstractBaseUser
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 
 from compliance.models import (
     AuditLogEntry,
@@ -122,6 +123,16 @@ class HolidaySerializer(ScopedSerializer):
             raise serializers.ValidationError(
                 {"local_government": "required for local holidays, empty otherwise"}
             )
+        if not roles.can_write_row(self._user(), government.pk if government else None):
+            # Turning a local holiday into a national one (or creating one) is a superuser's.
+            raise PermissionDenied("national holidays are maintained by the deployment")
+        day = attrs.get("date", getattr(self.instance, "date", None))
+        if day is not None:
+            same_day = Holiday.objects.filter(local_government=government, date=day)
+            if self.instance is not None:
+                same_day = same_day.exclude(pk=self.instance.pk)
+            if same_day.exists():
+                raise serializers.ValidationError({"date": "a holiday on this date already exists"})
         return attrs
 
 

@@ -11,7 +11,11 @@ from compliance.models import (
     VerdictStatus,
 )
 from kelurahan_monitor import roles
-from kelurahan_monitor.api.permissions import AuditReaders, ReadStaffWriteDiskominfo
+from kelurahan_monitor.api.permissions import (
+    AuditReaders,
+    ReadStaffWriteDiskominfo,
+    WritesOwnGovernmentRows,
+)
 
 
 class ScopedViewSet(viewsets.ModelViewSet):
@@ -74,7 +78,11 @@ class HolidayFilter(django_filters.FilterSet):
 
 
 class HolidayViewSet(ScopedViewSet):
+    """National holidays and cuti bersama are shared: every role reads them, only a superuser
+    (or the sync task) writes them; local holidays belong to their government."""
+
     serializer_class = serializers.HolidaySerializer
+    permission_classes = [ReadStaffWriteDiskominfo, WritesOwnGovernmentRows]
     filterset_class = HolidayFilter
     ordering_fields = ["date"]
 
