@@ -3,8 +3,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from cameras import services
-from cameras.domain.placement import PlacementError, has_credentials_in_url
+from cameras.domain.placement import PlacementError
 from cameras.models import Camera, CameraGroup, CameraStill, Evidence, Observation
+from cameras.source_validation import check_source_url, shown_source_url
 from kelurahan_monitor.admin_scoping import GovernmentScopeMixin
 
 PLACEMENT_MESSAGES = {
@@ -55,19 +56,25 @@ class CameraForm(forms.ModelForm):
             "ignore_zones",
         ]
 
+    # Set by CameraAdmin.get_form: who may set which sources depends on the writer.
+    user = None
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.initial.pop("username", None)
         self.initial.pop("password", None)
-        # An office camera takes its government from the office (see clean()).
-        self.fields["local_government"].required = False
+        if self.instance.pk and "source_url" in self.initial:
+            # An address stored before credentials were refused is shown redacted; saving it
+            # unchanged asks for the credential fields.
+            self.initial["source_url"] = shown_source_url(self.instance.source_url)
+        # An office camera takes its government from the office (see clean()). A read-only
+        # view (an auditor) has no fields at all.
+        if "local_government" in self.fields:
+            self.fields["local_government"].required = False
 
     def clean_source_url(self) -> str:
         url = self.cleaned_data["source_url"]
-        if has_credentials_in_url(url):
-            raise forms.ValidationError(
-                _("Jangan menulis nama pengguna/sandi di alamat; isi kolom kredensial.")
-            )
+        check_source_url(url, writer=self.user, stored=self.instance.source_url or "")
         return url
 
     def clean(self) -> dict:
@@ -123,6 +130,10 @@ class CameraAdmin(GovernmentScopeMixin, admin.ModelAdmin):
     readonly_fields = ["has_reference_view", "health_state", "health_since", "created_at"]
     exclude = ["reference_signature"]
     actions = ["learn_reference_view"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     @admin.display(boolean=True, description=_("tampilan acuan"))
     def has_reference_view(self, camera: Camera) -> bool:

@@ -171,6 +171,11 @@ class Camera(models.Model):
             return f"{office.name} / {self.name}"
         return self.name
 
+    def clean(self) -> None:
+        from cameras.source_validation import check_source_url
+
+        check_source_url(self.source_url)
+
     @classmethod
     def for_office(cls, office, **fields) -> "Camera":
         """An unsaved office camera placed in its office's government and kecamatan."""

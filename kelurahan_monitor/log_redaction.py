@@ -3,9 +3,14 @@
 import logging
 import re
 
-# user:password@ in any URL, and credential-looking query parameters.
+from cameras.domain.source_url import SECRET_QUERY_NAMES
+
+# user:password@ in any URL, and credential-looking query parameters (the names the camera
+# address rule refuses; "-" and "_" both match).
 _USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")
-_QUERY_SECRET = re.compile(r"(?i)(?P<key>[?&](?:password|passwd|pwd|pass|token|auth|key)=)[^&\s]*")
+_LONGEST_FIRST = sorted(SECRET_QUERY_NAMES, key=len, reverse=True)
+_NAMES = "|".join(re.escape(name).replace("_", "[-_]") for name in _LONGEST_FIRST)
+_QUERY_SECRET = re.compile(rf"(?i)(?P<key>[?&;](?:{_NAMES})=)[^&\s'\"<>]*")
 
 
 def redact_text(text: str) -> str:

@@ -171,6 +171,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Without it a key is derived from SECRET_KEY, which is fine for one machine but ties the
 # ciphertexts to SECRET_KEY: production sets its own.
 CAMERA_CREDENTIALS_KEYS = env.list("CAMERA_CREDENTIALS_KEY", default=[])
+# file:// and replay: sources read files on the worker: only for the demo, tests and replays
+# (and then set only by a superuser). Production leaves this off.
+CAMERA_LOCAL_SOURCES = env.bool("CAMERA_LOCAL_SOURCES", default=DEMO_MODE)
 CAMERA_CAPTURE_TIMEOUT_S = env.float("CAMERA_CAPTURE_TIMEOUT_S", default=10.0)
 # Empty: the default detector of cameras.vision (see `python manage.py evaluate_detector`).
 PEOPLE_DETECTOR = env.str("PEOPLE_DETECTOR", default="")

@@ -142,3 +142,10 @@ def evidence_storage(settings, tmp_path):
         },
     }
     return tmp_path / "evidence"
+
+
+@pytest.fixture(autouse=True)
+def local_camera_sources(settings):
+    """The suite runs file:// and replay: cameras (as the demo does); production leaves them off
+    (tests of that case set CAMERA_LOCAL_SOURCES = False)."""
+    settings.CAMERA_LOCAL_SOURCES = True

@@ -1,10 +1,10 @@
-from urllib.parse import urlsplit
-
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from cameras import services
-from cameras.domain.placement import PlacementError, has_credentials_in_url
+from cameras.domain.placement import PlacementError
 from cameras.models import Camera, CameraKind, Observation
+from cameras.source_validation import check_source_url, shown_source_url
 from compliance.api.serializers import ScopedSerializer
 from kelurahan_monitor import roles
 from kelurahan_monitor.secrets_field import Secret
@@ -123,14 +123,17 @@ class CameraSerializer(ScopedSerializer):
         return bool(camera.password) or bool(camera.username)
 
     def validate_source_url(self, url: str) -> str:
-        parts = urlsplit(url)
-        if parts.scheme not in {"rtsp", "http", "https", "file", "replay"}:
-            raise serializers.ValidationError("scheme must be rtsp, http(s), file or replay")
-        if has_credentials_in_url(url):
-            raise serializers.ValidationError(
-                "put credentials in username/password, not in the URL"
-            )
+        stored = self.instance.source_url if self.instance is not None else ""
+        try:
+            check_source_url(url, writer=self._user(), stored=stored)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages, code=exc.code) from None
         return url
+
+    def to_representation(self, instance: Camera) -> dict:
+        data = super().to_representation(instance)
+        data["source_url"] = shown_source_url(instance.source_url)
+        return data
 
     def validate_timeout_seconds(self, value: float) -> float:
         if not 0 < value <= 60:

@@ -13,7 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
+
+from cameras.domain.source_url import redact_source_url
 
 T = TypeVar("T")
 
@@ -66,49 +68,13 @@ class StreamEnded(CaptureError):
     code = "stream_ended"
 
 
-# Query parameter names that cameras (Foscam, some NVRs, cloud relays) use for secrets.
-_SECRET_PARAMS = frozenset(
-    {
-        "password",
-        "passwd",
-        "pass",
-        "pwd",
-        "pw",
-        "usr",
-        "user",
-        "username",
-        "login",
-        "token",
-        "access_token",
-        "auth",
-        "key",
-        "apikey",
-        "api_key",
-        "secret",
-        "signature",
-        "sig",
-    }
-)
 # Fallback for strings urlsplit cannot parse (e.g. a broken port): strip anything before '@'.
 _USERINFO_RE = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@")
 
 
 def redact_url(url: str) -> str:
     """Return `url` without userinfo (`***@` instead) and with secret query values as `***`."""
-    try:
-        parts = urlsplit(url)
-        netloc = parts.netloc
-        if "@" in netloc:
-            netloc = "***@" + netloc.rsplit("@", 1)[1]
-        query = parts.query
-        if query:
-            pairs = parse_qsl(query, keep_blank_values=True)
-            query = urlencode(
-                [(k, "***" if k.lower() in _SECRET_PARAMS else v) for k, v in pairs], safe="*/"
-            )
-        return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
-    except ValueError:
-        return _USERINFO_RE.sub(r"\g<scheme>***@", url).split("?", 1)[0]
+    return redact_source_url(url)
 
 
 @dataclass(frozen=True, repr=False)
