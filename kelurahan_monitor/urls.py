@@ -23,6 +23,8 @@ urlpatterns += i18n_patterns(
     path("pusat-komando/", include("cameras.urls")),
     path("kejadian/", include("incidents.urls")),
     path("publik/", include("cameras.public_urls")),
+    # Anonymous visitors get the public landing, staff the board (compliance:board).
+    path("", views.home, name="home"),
     path("", include("compliance.urls")),
     prefix_default_language=False,
 )
