@@ -28,3 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("compliance.urls")),
     prefix_default_language=False,
 )
+
+handler404 = "kelurahan_monitor.errors.page_not_found"
+handler403 = "kelurahan_monitor.errors.permission_denied"
+handler500 = "kelurahan_monitor.errors.server_error"
