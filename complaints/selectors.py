@@ -45,6 +45,11 @@ def complaints_for_user(user: User) -> QuerySet[Complaint]:
     return Complaint.objects.filter(roles.office_scope(user, "office__"))
 
 
+def waiting_count(user: User) -> int:
+    """Complaints of `user`'s offices that still wait on staff (not answered, not closed)."""
+    return complaints_for_user(user).filter(status__in=_NOT_ANSWERED).count()
+
+
 # --- For the dashboard and exports ------------------------------------------------------------
 
 

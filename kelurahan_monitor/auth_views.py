@@ -24,6 +24,8 @@ def _keys(request: HttpRequest, username: str) -> list[str]:
 
 
 class ThrottledLoginView(LoginView):
+    extra_context = {"nav": "login"}
+
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         username = request.POST.get("username", "")
         keys = _keys(request, username)

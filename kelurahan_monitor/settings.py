@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kelurahan_monitor.context_processors.demo_attribution",
+                "kelurahan_monitor.context_processors.nav_complaints",
             ],
         },
     },

@@ -23,6 +23,12 @@ urlpatterns += i18n_patterns(
     path("pusat-komando/", include("cameras.urls")),
     path("kejadian/", include("incidents.urls")),
     path("publik/", include("cameras.public_urls")),
+    # Anonymous visitors get the public landing, staff the board (compliance:board).
+    path("", views.home, name="home"),
     path("", include("compliance.urls")),
     prefix_default_language=False,
 )
+
+handler404 = "kelurahan_monitor.errors.page_not_found"
+handler403 = "kelurahan_monitor.errors.permission_denied"
+handler500 = "kelurahan_monitor.errors.server_error"

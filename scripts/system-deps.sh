@@ -16,3 +16,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+# axe-core (npm registry) for the accessibility checks inside the Chromium tests; kept under
+# var/ (ignored by git), read by tests/browser/conftest.py.
+AXE_DIR="$(cd "$(dirname "$0")/.." && pwd)/var/node"
+if [ ! -f "$AXE_DIR/node_modules/axe-core/axe.min.js" ]; then
+    command -v npm >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq npm >/dev/null; }
+    mkdir -p "$AXE_DIR"
+    npm install --prefix "$AXE_DIR" --no-audit --no-fund --silent "axe-core@^4.10" >/dev/null
+fi

@@ -105,3 +105,72 @@ def log_in(page, live_server_url: str, username: str, screenshot: str = "") -> N
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit].primary")
     page.wait_for_url(f"{live_server_url}/")
+
+
+# --- A page as its user meets it: the checks every page of issue 15 passes ----------------------
+
+AXE_JS = (
+    Path(__file__).resolve().parents[2]
+    / "var"
+    / "node"
+    / "node_modules"
+    / "axe-core"
+    / "axe.min.js"
+)
+MET_VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1440, "height": 900}}
+HORIZONTAL_OVERFLOW = (
+    "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+)
+BROKEN_IMAGES = """() => [...document.images]
+    .filter((image) => image.complete && image.naturalWidth === 0 && image.currentSrc)
+    .map((image) => image.currentSrc)"""
+AXE_RUN = """async () => {
+    const result = await axe.run(document, {resultTypes: ["violations"]});
+    return result.violations
+        .filter((violation) => ["serious", "critical"].includes(violation.impact))
+        .map((violation) => `${violation.impact} ${violation.id}: ${violation.help} `
+            + violation.nodes.slice(0, 3).map((node) => node.target.join(" ")).join(" | "));
+}"""
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core from the npm registry, installed into var/node by scripts/system-deps.sh."""
+    assert AXE_JS.exists(), f"{AXE_JS} is missing: run scripts/system-deps.sh"
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture(params=sorted(MET_VIEWPORTS))
+def met_viewport(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def met_page(chromium, met_viewport):
+    """A page at 390x844 (a phone) or 1440x900, Indonesian, WITA, console captured."""
+    page = open_page(
+        chromium, MET_VIEWPORTS[met_viewport], phone=met_viewport == "phone", accept_downloads=True
+    )
+    yield page
+    page.context.close()
+
+
+def page_problems(page, axe_source: str, *, narrowest: int = 360) -> list[str]:
+    """What a user would meet as broken on the current page: console errors, sideways scroll
+    (also at `narrowest` px on a phone), images that did not load, and serious or critical
+    axe-core violations. Empty when the page is fine."""
+    page.wait_for_load_state("networkidle")
+    problems = list(page.console_log.errors)
+    if overflow := page.evaluate(HORIZONTAL_OVERFLOW):
+        problems.append(f"scrolls sideways by {overflow} px")
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    if width < 700 and narrowest < width:
+        page.set_viewport_size({"width": narrowest, "height": 740})
+        if overflow := page.evaluate(HORIZONTAL_OVERFLOW):
+            problems.append(f"scrolls sideways by {overflow} px at {narrowest} px")
+        page.set_viewport_size({"width": width, "height": 844})
+    problems += [f"broken image {src}" for src in page.evaluate(BROKEN_IMAGES)]
+    # Evaluated through the debugger protocol, so the page's CSP does not block it.
+    page.evaluate(f"() => {{ {axe_source}\n}}")
+    problems += page.evaluate(AXE_RUN)
+    return problems

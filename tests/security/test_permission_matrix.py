@@ -13,6 +13,7 @@ OK, LOGIN, DENY = 200, "login", "deny"
 
 # path -> expected outcome per role, in ROLES order.
 STAFF_PAGE = (LOGIN, DENY, OK, OK, OK, OK)
+ROOT = (OK, DENY, OK, OK, OK, OK)  # anonymous visitors get the public landing page
 EXPORT = (LOGIN, DENY, OK, OK, DENY, OK)
 PUBLIC = (OK, OK, OK, OK, OK, OK)
 API_READ = (DENY, DENY, OK, OK, OK, OK)
@@ -21,7 +22,7 @@ API_AUDIT = (DENY, DENY, DENY, OK, DENY, OK)
 API_EXPORT = (DENY, DENY, OK, OK, DENY, OK)
 
 MATRIX = {
-    "/": STAFF_PAGE,
+    "/": ROOT,
     "/hari/2026-11-24/": STAFF_PAGE,
     "/minggu/2026-11-23/": STAFF_PAGE,
     "/bulan/2026-11/": STAFF_PAGE,
