@@ -6,6 +6,7 @@ anything else that can fail happens after, and a failure there never loses the c
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -147,26 +148,42 @@ def check_rate_limits(ip: str, phone: str = "", email: str = "") -> None:
     contact_hash = contact_key(phone, email) if (phone or email) else ""
     for key, limit, _window in _rate_keys(ip_hash, contact_hash):
         if (cache.get(key) or 0) >= limit:
-            if key.startswith("complaints:ip:"):
-                message = _(
-                    "Terlalu banyak pengaduan dari jaringan Anda dalam satu jam terakhir. "
-                    "Silakan coba lagi nanti."
-                )
-            else:
-                message = _(
-                    "Kontak ini sudah mengirim %(limit)s pengaduan hari ini. "
-                    "Silakan coba lagi besok."
-                ) % {"limit": limit}
-            raise SubmissionRejected(message, status=429)
+            raise SubmissionRejected(_rate_limit_message(key, limit), status=429)
 
 
-def _count_submission(ip_hash: str, contact_hash: str) -> None:
-    for key, _limit_value, window in _rate_keys(ip_hash, contact_hash):
+def _rate_limit_message(key: str, limit: int) -> str:
+    if key.startswith("complaints:ip:"):
+        return _(
+            "Terlalu banyak pengaduan dari jaringan Anda dalam satu jam terakhir. "
+            "Silakan coba lagi nanti."
+        )
+    return _("Kontak ini sudah mengirim %(limit)s pengaduan hari ini. Silakan coba lagi besok.") % {
+        "limit": limit
+    }
+
+
+def _claim_submission(ip_hash: str, contact_hash: str) -> list[str]:
+    """Count this submission in every window before storing it; the count is one atomic
+    increment, so parallel submissions cannot all pass a check made before any of them counted.
+    Over a limit: the claims are given back and SubmissionRejected (429) is raised."""
+    claimed: list[str] = []
+    for key, limit, window in _rate_keys(ip_hash, contact_hash):
         cache.add(key, 0, window)
         try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, window)
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            count = 1 if cache.add(key, 1, window) else cache.incr(key)
+        claimed.append(key)
+        if count > limit:
+            _release_claims(claimed)
+            raise SubmissionRejected(_rate_limit_message(key, limit), status=429)
+    return claimed
+
+
+def _release_claims(keys: list[str]) -> None:
+    for key in keys:
+        with contextlib.suppress(ValueError):  # the window ended meanwhile
+            cache.decr(key)
 
 
 def find_duplicate(office: Office, visited_at: datetime, contact_hash: str, ip_hash: str) -> bool:
@@ -189,7 +206,25 @@ def submit_complaint(data: ComplaintInput, now: datetime) -> Complaint:
     """
     ip_hash = hash_identifier("ip", data.ip)
     contact_hash = contact_key(data.phone, data.email) if (data.phone or data.email) else ""
-    check_rate_limits(data.ip, data.phone, data.email)
+    claims = _claim_submission(ip_hash, contact_hash)
+    try:
+        complaint = _store_complaint(data, now, ip_hash, contact_hash)
+    except BaseException:
+        # A duplicate (or a failure) is not a stored complaint: it uses up no allowance.
+        _release_claims(claims)
+        raise
+    try:
+        verify_complaint(complaint.pk, now)
+    except Exception:
+        # The complaint is safe; staff can re-run the check (or the task retries it).
+        logger.exception("camera check of complaint %s failed", complaint.pk)
+    complaint.refresh_from_db()
+    return complaint
+
+
+def _store_complaint(
+    data: ComplaintInput, now: datetime, ip_hash: str, contact_hash: str
+) -> Complaint:
     if find_duplicate(data.office, data.visited_at, contact_hash, ip_hash):
         raise SubmissionRejected(
             _(
@@ -227,13 +262,6 @@ def submit_complaint(data: ComplaintInput, now: datetime) -> Complaint:
             to_status=ComplaintStatus.RECEIVED,
             details={"source": data.source},
         )
-    _count_submission(ip_hash, contact_hash)
-    try:
-        verify_complaint(complaint.pk, now)
-    except Exception:
-        # The complaint is safe; staff can re-run the check (or the task retries it).
-        logger.exception("camera check of complaint %s failed", complaint.pk)
-    complaint.refresh_from_db()
     return complaint
 
 

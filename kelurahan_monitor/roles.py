@@ -12,9 +12,12 @@ dashboard, the exports and the API:
 A superuser counts as Diskominfo of every government.
 """
 
+from collections.abc import Sequence
 from enum import StrEnum
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import cast
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
@@ -188,9 +191,50 @@ def visible_reports_filter(user: User, prefix: str = "") -> Q:
     return Q(pk__in=[])
 
 
+def forwarded_client(
+    remote_addr: str, forwarded_for: str, trusted: Sequence[IPv4Network | IPv6Network]
+) -> str | None:
+    """The client address: REMOTE_ADDR, unless that is a trusted proxy; then the right-most
+    X-Forwarded-For entry that is not itself a trusted proxy (a client may write anything on
+    the left of the header; only what our proxies appended counts). Invalid entries: None."""
+
+    def parse(value: str) -> IPv4Address | IPv6Address | None:
+        try:
+            return ip_address(value.strip())
+        except ValueError:
+            return None
+
+    def is_trusted(address: IPv4Address | IPv6Address) -> bool:
+        return any(address in network for network in trusted)
+
+    remote = parse(remote_addr)
+    if remote is None:
+        return None
+    if not is_trusted(remote) or not forwarded_for:
+        return str(remote)
+    for entry in reversed(forwarded_for.split(",")):
+        hop = parse(entry)
+        if hop is None:
+            # A garbled header: the last address we can vouch for is our own proxy's.
+            return str(remote)
+        if not is_trusted(hop):
+            return str(hop)
+        remote = hop
+    return str(remote)
+
+
+def trusted_proxies() -> list[IPv4Network | IPv6Network]:
+    return [ip_network(entry.strip(), strict=False) for entry in settings.TRUSTED_PROXIES]
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address as Django sees it (behind a proxy, REMOTE_ADDR is set by it)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client address: REMOTE_ADDR, or what a configured trusted proxy (TRUSTED_PROXIES)
+    forwarded in X-Forwarded-For. Lockouts, limits and the audit log key on this."""
+    return forwarded_client(
+        request.META.get("REMOTE_ADDR", ""),
+        request.META.get("HTTP_X_FORWARDED_FOR", ""),
+        trusted_proxies(),
+    )
 
 
 def audit(request: HttpRequest, action: str, target: str) -> None:

@@ -6,6 +6,7 @@ DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, ALLOWED_HOSTS, CAMERA_CREDENTIALS_K
 See the configuration table in README.md.
 """
 
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -222,8 +223,8 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "kelurahan_monitor.api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "kelurahan_monitor.api.throttling.AnonRateThrottle",
+        "kelurahan_monitor.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="60/minute"),
@@ -270,9 +271,22 @@ if env.bool("HTTPS", default=False):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Reverse proxies (addresses or networks, e.g. 127.0.0.1,10.0.0.0/24) whose X-Forwarded-For is
+# believed; from anyone else the header is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy.strip(), strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address") from _exc
+
 # Login throttling (per account and per address) and the cache it counts in. Several web
 # machines must share the cache: set CACHE_URL (e.g. redis://host:6379/2) in production.
+# Counts: one account from one address (LOGIN_FAILURE_LIMIT), one address over all accounts,
+# one account over all addresses (not counted for browsers that logged in to it before).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=30)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env.int("LOGIN_ACCOUNT_FAILURE_LIMIT", default=100)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=900)
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 LOGIN_URL = "login"
