@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import setup_logging
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kelurahan_monitor.settings")
@@ -94,3 +95,20 @@ app.conf.beat_schedule = {
 }
 
 app.autodiscover_tasks()
+
+# Workers and beat log through settings.LOGGING, like the web processes: the same handlers and
+# the same credential-redacting formatter and filter. Celery would otherwise replace the root
+# logger's handlers with its own, which know nothing of redaction.
+app.conf.worker_hijack_root_logger = False
+
+
+@setup_logging.connect
+def configure_logging_like_django(loglevel: int | str | None = None, **_: object) -> None:
+    from logging import getLogger
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
+    if loglevel:
+        getLogger().setLevel(loglevel)

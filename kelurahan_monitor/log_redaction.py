@@ -28,3 +28,11 @@ class RedactCredentialsFilter(logging.Filter):
         if redacted != message:
             record.msg, record.args = redacted, None
         return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """Redacts the whole formatted record, tracebacks included (an exception message or a
+    library's repr of a request may carry a URL the message itself does not)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_text(super().format(record))
