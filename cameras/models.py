@@ -225,9 +225,9 @@ class CameraGroup(models.Model):
 
 
 class CheckKind(models.TextChoices):
-    OPENING = "opening", _("Jendela buka")
+    OPENING = "opening", _("Sekitar jam buka")
     DAYTIME = "daytime", _("Siang")
-    CLOSING = "closing", _("Jendela tutup")
+    CLOSING = "closing", _("Sekitar jam tutup")
     AFTER_HOURS = "after_hours", _("Di luar jam kerja")
     NIGHT = "night", _("Malam")
     MANUAL = "manual", _("Manual")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
@@ -135,10 +135,21 @@ def complaint_for_user(user: User, tracking_code: str) -> Complaint | None:
 
 
 @dataclass(frozen=True)
+class EvidencePicture:
+    """A blurred camera picture the check used: which observation, when, how many people."""
+
+    observation_id: int
+    slot: datetime
+    camera_name: str
+    people: int | None
+
+
+@dataclass(frozen=True)
 class StaffDetail:
     complaint: Complaint
     flags: frozenset[domain.OverdueFlag]
     evidence_ids: tuple[int, ...]  # observations used that have a blurred evidence image
+    evidence: tuple[EvidencePicture, ...]  # the same, in time order, with their times
     verdict: DailyVerdict | None
     visit_day: date
     events: tuple[ComplaintEvent, ...]
@@ -148,11 +159,23 @@ def staff_detail(complaint: Complaint, today: date) -> StaffDetail:
     from compliance.services import zone_of
 
     visit_day = complaint.visited_at.astimezone(zone_of(complaint.office)).date()
-    evidence_ids = tuple(
-        Evidence.objects.filter(observation_id__in=complaint.evidence_observation_ids).values_list(
-            "observation_id", flat=True
+    evidence = tuple(
+        EvidencePicture(
+            observation_id=row["observation_id"],
+            slot=row["observation__slot"],
+            camera_name=row["observation__camera__name"],
+            people=row["observation__people_count"],
+        )
+        for row in Evidence.objects.filter(observation_id__in=complaint.evidence_observation_ids)
+        .order_by("observation__slot", "observation_id")
+        .values(
+            "observation_id",
+            "observation__slot",
+            "observation__camera__name",
+            "observation__people_count",
         )
     )
+    evidence_ids = tuple(picture.observation_id for picture in evidence)
     verdict = DailyVerdict.objects.filter(office=complaint.office, date=visit_day).first()
     return StaffDetail(
         complaint=complaint,
@@ -160,6 +183,7 @@ def staff_detail(complaint: Complaint, today: date) -> StaffDetail:
             complaint.status, today, complaint.forward_due, complaint.answer_due
         ),
         evidence_ids=tuple(sorted(evidence_ids)),
+        evidence=evidence,
         verdict=verdict,
         visit_day=visit_day,
         events=tuple(complaint.events.select_related("actor")),

@@ -11,16 +11,22 @@ from compliance.models import LocalGovernment
 from incidents.models import Incident
 
 MAX_DURATION = timedelta(days=14)
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 class IncidentForm(forms.ModelForm):
     """An operator's post. Times are entered in the deployment zone (WITA)."""
 
+    # datetime-local accepts only "YYYY-MM-DDTHH:MM"; any other value shows an empty field.
     starts_at = forms.DateTimeField(
-        label=_("mulai"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("mulai"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
     expires_at = forms.DateTimeField(
-        label=_("berakhir"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("berakhir"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
 
     class Meta:

@@ -3,21 +3,22 @@ from functools import cached_property
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from complaints import selectors as complaint_selectors
 from kelurahan_monitor.roles import User
 
-# CC BY 4.0 asks for this line wherever the demo frames are shown.
-DEMO_ATTRIBUTION = (
-    'Video frames from "sample-videos" by Intel IoT Developer Kit (intel-iot-devkit), '
-    "https://github.com/intel-iot-devkit/sample-videos, licensed under CC BY 4.0 "
-    "(https://creativecommons.org/licenses/by/4.0/). Changes: frames sampled from the videos / "
-    "GIF previews and re-encoded as JPEG."
+# CC BY 4.0 asks for this line wherever the demo frames are shown (English in the .po file).
+DEMO_ATTRIBUTION = gettext_lazy(
+    'Bingkai video dari "sample-videos" oleh Intel IoT Developer Kit (intel-iot-devkit), '
+    "https://github.com/intel-iot-devkit/sample-videos, berlisensi CC BY 4.0 "
+    "(https://creativecommons.org/licenses/by/4.0/). Perubahan: bingkai diambil dari video / "
+    "pratinjau GIF dan disandikan ulang sebagai JPEG."
 )
 
 
 def demo_attribution(request: HttpRequest) -> dict[str, str]:
-    return {"demo_attribution": DEMO_ATTRIBUTION if settings.DEMO_MODE else ""}
+    return {"demo_attribution": str(DEMO_ATTRIBUTION) if settings.DEMO_MODE else ""}
 
 
 @dataclass

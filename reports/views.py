@@ -89,6 +89,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "today": today,
             "this_month": today.strftime("%Y-%m"),
+            "nav": "reports",
         },
     )
 

@@ -313,4 +313,5 @@ def test_demo_pages_credit_the_cc_by_frames(client, settings, role_users):
     settings.DEMO_MODE = False
     assert "intel-iot-devkit" not in client.get("/").content.decode()
     settings.DEMO_MODE = True
-    assert "licensed under CC BY 4.0" in client.get("/").content.decode()
+    assert "berlisensi CC BY 4.0" in client.get("/").content.decode()
+    assert "licensed under CC BY 4.0" in client.get("/en/").content.decode()

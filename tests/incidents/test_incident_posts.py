@@ -510,3 +510,25 @@ def test_fixing_a_typo_keeps_the_picture_when_the_camera_was_disabled(diskominfo
     assert incident.still.name == picture_name
     assert incident.still.storage.exists(picture_name)
     assert AuditLogEntry.objects.get(action="incident.update").target.endswith(": title")
+
+
+def test_new_post_form_offers_start_and_end_in_the_datetime_local_format(diskominfo):
+    html = page_text(diskominfo, "/kejadian/")
+    assert 'name="starts_at" value="2026-11-24T09:00"' in html
+    assert 'name="expires_at" value="2026-11-24T12:00"' in html
+
+
+def test_refused_post_lists_and_links_each_error_above_its_field(diskominfo):
+    html = diskominfo.post("/kejadian/", form_data(title="", latitude="200")).content.decode()
+    summary = html[
+        html.index("data-error-summary") : html.index("</div>", html.index("data-error-summary"))
+    ]
+    assert 'href="#id_title"' in summary
+    assert 'href="#id_latitude"' in summary
+    # The message sits above its input, and the input, marked invalid, points at it.
+    message = html.index('id="id_title_error"')
+    start = html.index("<input", html.index('for="id_title"'))
+    tag = html[start : html.index(">", start)]
+    assert message < start
+    assert 'aria-invalid="true"' in tag
+    assert 'aria-describedby="id_title_error"' in tag
