@@ -164,7 +164,6 @@ class ObservationAdmin(GovernmentScopeMixin, admin.ModelAdmin):
         "status",
         "people_count",
         "people_in_zone",
-        "is_open",
         "detector_name",
     ]
     list_filter = ["status", "kind", "office_date", "camera__office__kecamatan"]

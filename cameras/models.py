@@ -273,12 +273,14 @@ class Observation(models.Model):
     # The check may run until this instant; after it the slot expires instead of running late.
     expires_at = models.DateTimeField(_("kedaluwarsa pada"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("dikirim ke antrean"), null=True, blank=True)
+    # How often the tick handed the slot to the broker (first dispatch, lost message, lost
+    # worker): a slot is re-dispatched a bounded number of times, then settled.
+    dispatch_count = models.PositiveSmallIntegerField(default=0)
     captured_at = models.DateTimeField(_("diambil pada"), null=True, blank=True)
     people_count = models.PositiveSmallIntegerField(_("jumlah orang"), null=True, blank=True)
     people_in_zone = models.PositiveSmallIntegerField(
         _("orang di zona petugas"), null=True, blank=True
     )
-    is_open = models.BooleanField(_("buka"), null=True, blank=True)
     detector_name = models.CharField(_("detektor"), max_length=50, blank=True)
     detector_version = models.CharField(_("versi detektor"), max_length=50, blank=True)
     frame_signature = models.CharField(_("tanda gambar"), max_length=128, blank=True)
@@ -290,6 +292,9 @@ class Observation(models.Model):
     claim_token = models.CharField(max_length=64, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the check (or the tick settling it) wrote its final status: compliance pulls the
+    # facts recorded since its last tick by this column. A fact, not a judgement.
+    recorded_at = models.DateTimeField(_("dicatat pada"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     class Meta:
@@ -302,6 +307,7 @@ class Observation(models.Model):
         indexes = [
             models.Index(fields=["office_date", "camera"]),
             models.Index(fields=["status", "slot"]),
+            models.Index(fields=["recorded_at"]),
         ]
 
     def __str__(self) -> str:

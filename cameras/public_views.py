@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from cameras import selectors, stills
+from cameras import selectors, stills, tasks
 from cameras.domain import public_map
 from cameras.models import CameraStill
 from compliance.models import Kecamatan, LocalGovernment
@@ -33,7 +33,7 @@ def _government(code: str) -> LocalGovernment:
 def _views_and_refresh(government: LocalGovernment):
     now = timezone.now()
     cameras = list(selectors.public_cameras(government))
-    stills.request_stills(cameras, now)
+    tasks.queue_still_captures(stills.request_stills(cameras, now))
     return now, selectors.public_camera_views(government, now, cameras)
 
 

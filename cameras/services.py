@@ -6,22 +6,17 @@ killed mid-check) carries the same task id and takes over; a claim whose lease r
 taken by anyone. Raw frames stay in memory; only the blurred evidence JPEG reaches the disk.
 """
 
-import hashlib
 import logging
 import time
-from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cameras import sources
@@ -37,7 +32,6 @@ from cameras.vision.health import (
 from cameras.vision.privacy import render_evidence
 from cameras.vision.zones import count_people_in_zone
 from compliance.models import Kecamatan, LocalGovernment, Office
-from compliance.services import office_day_for, refresh_daily_verdict, zone_of
 
 logger = logging.getLogger(__name__)
 
@@ -51,39 +45,25 @@ TRANSIENT_ERRORS: tuple[type[sources.CaptureError], ...] = (
 )
 
 
-# Benchmarks (bench_checks) collect per-stage milliseconds here; normal runs leave it unset.
-_STAGE_TIMES: ContextVar[dict[str, list[float]] | None] = ContextVar("stage_times", default=None)
-
-
-@contextmanager
-def stage_timer(stage: str) -> Iterator[None]:
-    """Time a stage of the check when a benchmark asked for it (see collect_stage_times)."""
-    times = _STAGE_TIMES.get()
-    if times is None:
-        yield
-        return
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        times.setdefault(stage, []).append((time.perf_counter() - started) * 1000)
-
-
-@contextmanager
-def collect_stage_times() -> Iterator[dict[str, list[float]]]:
-    times: dict[str, list[float]] = {}
-    token = _STAGE_TIMES.set(times)
-    try:
-        yield times
-    finally:
-        _STAGE_TIMES.reset(token)
-
-
 @dataclass(frozen=True)
 class CheckSummary:
     observation_id: int
     status: str
     people_in_zone: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckReading:
+    """What one check found: the facts an observation records (never a judgement)."""
+
+    status: str
+    error: str = ""
+    people_total: int | None = None
+    people_in_zone: int | None = None
+    detector: tuple[str, str] = ("", "")
+    signature: str = ""
+    health: dict | None = None
+    evidence_jpeg: bytes | None = None
 
 
 # Nothing downstream needs more pixels: the detectors work at a 640 px longer side, evidence
@@ -131,65 +111,60 @@ def run_camera_check(
     now: datetime,
     detector_name: str | None = None,
     *,
-    live: bool = False,
+    detector: PeopleDetector | None = None,
 ) -> CheckSummary:
-    """Run the check of one observation slot and refresh the office's provisional verdict.
+    """Run the check of one observation slot: claim, capture, read the frames, record the facts.
 
-    `live` checks (real clock, not a replay) also raise the alerts the new facts call for.
-
-    Raises one of TRANSIENT_ERRORS when the camera could not be reached (the caller retries or
-    calls record_capture_failure); other capture errors are recorded here as no-data.
+    `now` is the check's clock (a replay passes its simulated one). The check records facts
+    only; compliance's tick judges them. Raises one of TRANSIENT_ERRORS when the camera could
+    not be reached (the caller retries or calls record_capture_failure); other capture errors
+    are recorded here as no-data.
     """
     if not claim_observation(observation_id, token, now):
         current = Observation.objects.filter(pk=observation_id).values_list("status", flat=True)
         logger.info("check %s already taken (%s)", observation_id, list(current))
         return CheckSummary(observation_id, "skipped")
-    observation = Observation.objects.select_related(
-        "camera__office__kecamatan__local_government"
-    ).get(pk=observation_id)
-    camera = observation.camera
-    if observation.expires_at is not None and now >= observation.expires_at:
-        return _finish(
-            observation, now, status=ObservationStatus.EXPIRED, error="slot expired", live=live
-        )
-
+    observation = Observation.objects.select_related("camera__local_government").get(
+        pk=observation_id
+    )
     started = time.perf_counter()
-    # Checks are planned per office, so the camera is an office camera (camera_kind_matches_office).
-    zone = zone_of(cast(Office, camera.office))
+    if observation.expires_at is not None and now >= observation.expires_at:
+        expired = CheckReading(ObservationStatus.EXPIRED, error="slot expired")
+        return record_reading(observation, token, expired, now, started)
     try:
-        with stage_timer("capture"):
-            frames = sources.capture_burst(
-                camera_address(camera),
-                frames=camera.burst_frames,
-                interval_s=camera.burst_interval_seconds,
-                at=observation.slot,
-                zone=zone,
-            )
-    except TRANSIENT_ERRORS as exc:
-        # A replay's answer for a given time never changes: retrying it is pointless.
-        if not camera.source_url.startswith("replay:"):
-            raise
-        return _finish(observation, now, status=exc.code, error=str(exc), live=live)
+        frames = capture_frames(observation)
+    except TRANSIENT_ERRORS:
+        raise
     except sources.CaptureError as exc:
-        return _finish(observation, now, status=exc.code, error=str(exc), live=live)
-    return _record_frames(observation, frames, now, started, detector_name, live)
+        failed = CheckReading(exc.code, error=str(exc))
+        return record_reading(observation, token, failed, now, started)
+    chosen = detector or get_detector(detector_name or detector_name_for(observation.camera))
+    reading = read_frames(observation, frames, chosen)
+    return record_reading(observation, token, reading, now, started)
 
 
-def record_capture_failure(
-    observation_id: int, code: str, message: str, now: datetime, *, live: bool = False
-) -> None:
+def capture_frames(observation: Observation) -> list[np.ndarray]:
+    """The burst of the observation's camera (a replay source shows the frames of the slot)."""
+    camera = observation.camera
+    return sources.capture_burst(
+        camera_address(camera),
+        frames=camera.burst_frames,
+        interval_s=camera.burst_interval_seconds,
+        at=observation.slot,
+        zone=ZoneInfo(camera.local_government.time_zone),
+    )
+
+
+def record_capture_failure(observation_id: int, code: str, message: str, now: datetime) -> None:
     """The last attempt failed: record no-data with the reason (never the credentials)."""
-    observation = Observation.objects.select_related("camera__office").get(pk=observation_id)
+    observation = Observation.objects.select_related("camera").get(pk=observation_id)
     if observation.status not in (ObservationStatus.PENDING, ObservationStatus.RUNNING):
         return
     valid = {choice.value for choice in ObservationStatus}
-    _finish(
-        observation,
-        now,
-        status=code if code in valid else ObservationStatus.ERROR,
-        error=sources.redact_url(message),
-        live=live,
+    reading = CheckReading(
+        code if code in valid else ObservationStatus.ERROR, error=sources.redact_url(message)
     )
+    record_reading(observation, None, reading, now, time.perf_counter())
 
 
 def _previous_signature(observation: Observation) -> str:
@@ -203,19 +178,14 @@ def _previous_signature(observation: Observation) -> str:
     )
 
 
-def _record_frames(
-    observation: Observation,
-    frames: list,
-    now: datetime,
-    started: float,
-    detector_name: str | None,
-    live: bool,
-) -> CheckSummary:
+def read_frames(
+    observation: Observation, frames: list[np.ndarray], detector: PeopleDetector
+) -> CheckReading:
+    """Judge each frame's health, count the people in the staff zone, blur the evidence."""
     camera = observation.camera
-    detector = get_detector(detector_name or detector_name_for(camera))
     previous = _previous_signature(observation)
     readings: list[FrameReading] = []
-    detections = []
+    detections: list[Detection | None] = []
     healths = []
     for frame in frames:
         health = assess_frame_health(
@@ -224,8 +194,7 @@ def _record_frames(
         healths.append(health)
         detection = None
         if health.status == "ok":
-            with stage_timer("detect"):
-                detection = _detect(detector, frame, recorded=_is_recorded(camera))
+            detection = detector.detect(frame)
             real_people = reject_static_false_people(
                 detection.people, frame, camera.reference_signature
             )
@@ -237,102 +206,58 @@ def _record_frames(
             readings.append(FrameReading(health.status))
         detections.append(detection)
     burst = combine_burst(readings)
-    signature = healths[-1].signature
     evidence_jpeg = None
     if burst.evidence_index is not None:
         index = burst.evidence_index
-        with stage_timer("blur"):
-            evidence_jpeg = render_evidence(frames[index], detections[index])
-    minimum = _min_staff(observation)
-    return _finish(
-        observation,
-        now,
+        evidence_jpeg = render_evidence(frames[index], detections[index])
+    return CheckReading(
         status=burst.status,
         people_total=burst.people_total,
         people_in_zone=burst.people_in_zone,
-        is_open=None if burst.people_in_zone is None else burst.people_in_zone >= minimum,
         detector=(detector.name, detector.version),
-        signature=signature,
+        signature=healths[-1].signature,
         health=healths[-1].as_dict(),
         evidence_jpeg=evidence_jpeg,
-        duration_ms=int((time.perf_counter() - started) * 1000),
-        live=live,
     )
 
 
-def _is_recorded(camera: Camera) -> bool:
-    return camera.source_url.startswith(("replay:", "file:"))
-
-
-# Recorded sources (replays, files) show the same pictures again and again; live cameras never
-# do (sensor noise), so only recorded frames are worth remembering.
-_RECORDED_DETECTIONS: OrderedDict[tuple[str, str, bytes], Detection] = OrderedDict()
-_RECORDED_CACHE_SIZE = 256
-
-
-def _detect(detector: PeopleDetector, frame: np.ndarray, *, recorded: bool) -> Detection:
-    if not recorded:
-        return detector.detect(frame)
-    key = (
-        detector.name,
-        detector.version,
-        hashlib.blake2b(frame.tobytes(), digest_size=16).digest(),
-    )
-    if (cached := _RECORDED_DETECTIONS.get(key)) is not None:
-        _RECORDED_DETECTIONS.move_to_end(key)
-        return cached
-    detection = _RECORDED_DETECTIONS[key] = detector.detect(frame)
-    if len(_RECORDED_DETECTIONS) > _RECORDED_CACHE_SIZE:
-        _RECORDED_DETECTIONS.popitem(last=False)
-    return detection
-
-
-def _min_staff(observation: Observation) -> int:
-    """Staff needed to count as open that day (the calendar the verdict uses; 1 on days off)."""
-    office = cast(Office, observation.camera.office)  # checks run on office cameras only
-    hours = office_day_for(office, observation.office_date).hours
-    return hours.min_staff if hours is not None else 1
-
-
-def _finish(*args: Any, **kwargs: Any) -> CheckSummary:
-    with stage_timer("db"):
-        return _write_result(*args, **kwargs)
-
-
-def _write_result(
+def record_reading(
     observation: Observation,
+    token: str | None,
+    reading: CheckReading,
     now: datetime,
-    *,
-    status: str,
-    error: str = "",
-    people_total: int | None = None,
-    people_in_zone: int | None = None,
-    is_open: bool | None = None,
-    detector: tuple[str, str] = ("", ""),
-    signature: str = "",
-    health: dict | None = None,
-    evidence_jpeg: bytes | None = None,
-    duration_ms: int | None = None,
-    live: bool = False,
+    started: float,
 ) -> CheckSummary:
+    """Write the reading once, only while this check still holds the slot (`token`; None: any
+    unsettled holder). `recorded_at` (the check's clock at the write) is what compliance's tick
+    pulls new facts by. A slot settled meanwhile (expired by the tick) is left as it is."""
+    elapsed = time.perf_counter() - started
+    holder = (
+        Q(status=ObservationStatus.RUNNING, claim_token=token)
+        if token is not None
+        else Q(status__in=(ObservationStatus.PENDING, ObservationStatus.RUNNING))
+    )
     with transaction.atomic():
-        observation.status = status
-        observation.error_message = error[:500]
-        observation.captured_at = now if status == ObservationStatus.OK else None
-        observation.people_count = people_total
-        observation.people_in_zone = people_in_zone
-        observation.is_open = is_open
-        observation.detector_name, observation.detector_version = detector
-        observation.frame_signature = signature
-        observation.health = health or {}
-        observation.duration_ms = duration_ms
-        observation.attempts += 1
-        observation.save()
-        if evidence_jpeg is not None:
-            _store_evidence(observation, evidence_jpeg)
-    office_id = cast(int, observation.camera.office_id)  # checks run on office cameras only
-    refresh_daily_verdict(office_id, observation.office_date, now, send_alerts=live)
-    return CheckSummary(observation.pk, status, people_in_zone)
+        written = Observation.objects.filter(holder, pk=observation.pk).update(
+            status=reading.status,
+            error_message=reading.error[:500],
+            captured_at=now if reading.status == ObservationStatus.OK else None,
+            people_count=reading.people_total,
+            people_in_zone=reading.people_in_zone,
+            detector_name=reading.detector[0],
+            detector_version=reading.detector[1],
+            frame_signature=reading.signature,
+            health=reading.health or {},
+            duration_ms=int(elapsed * 1000) if reading.health is not None else None,
+            attempts=F("attempts") + 1,
+            recorded_at=now + timedelta(seconds=elapsed),
+        )
+        if not written:
+            logger.info("check %s was settled by someone else; result dropped", observation.pk)
+            return CheckSummary(observation.pk, "skipped")
+        if reading.evidence_jpeg is not None:
+            _store_evidence(observation, reading.evidence_jpeg)
+    return CheckSummary(observation.pk, reading.status, reading.people_in_zone)
 
 
 def _store_evidence(observation: Observation, jpeg: bytes) -> None:

@@ -1,16 +1,17 @@
 """Stills for the command-centre wall and the public page: one capture per camera per interval.
 
-Viewers never capture. A page asks `request_stills()`, which queues a capture only for cameras
-whose latest still is older than the current interval, and only once per interval (an atomic
-cache add, then the unique (camera, slot) row). However many people watch, a camera sees at
-most one request per interval; nobody watching means no captures at all.
+Viewers never capture. A page asks `request_stills()`, which writes a pending still row (the
+unique (camera, slot) row is the claim) only for cameras whose latest still is older than the
+current interval, and only once per interval (an atomic cache add first, so most page views
+write nothing). The page's interface then enqueues the captures it was handed
+(cameras.tasks.queue_still_captures); this module enqueues nothing. However many people watch,
+a camera sees at most one capture per interval; nobody watching means no captures at all.
 """
 
 import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -19,7 +20,6 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from cameras import sources
 from cameras.domain.wall import Health, health_of, is_stale, next_health, still_slot
@@ -42,38 +42,44 @@ class StillSummary:
     still_id: int | None = None
 
 
-def request_stills(cameras: list[Camera], now: datetime) -> int:
-    """Queue a capture of every enabled camera without a still for the current interval.
+@dataclass(frozen=True)
+class StillRequest:
+    """A capture to enqueue: the camera, the interval's slot, and how long the request lasts."""
+
+    camera_id: int
+    slot: datetime
+    expires_s: int
+
+
+def request_stills(cameras: list[Camera], now: datetime) -> list[StillRequest]:
+    """Claim the capture of every enabled camera without a still for the current interval.
 
     Safe to call on every page view: the cache key lets one caller per camera and interval
-    through (Redis or Memcached in a multi-process deployment, see CACHE_URL). Returns how
-    many captures were queued by this call.
+    through (Redis or Memcached in a multi-process deployment, see CACHE_URL), and the pending
+    row is taken once whatever the cache says. Returns the captures this call claimed, for the
+    caller to enqueue.
     """
-    from cameras.tasks import capture_still as capture_still_task  # tasks import this module
-
     interval = settings.STILL_INTERVAL_SECONDS
     slot = still_slot(now, interval)
-    queued = 0
+    claimed = []
     for camera in cameras:
         still = camera.latest_still if camera.latest_still_id else None
         latest = still.slot if still is not None else None
         if not camera.enabled or not is_stale(latest, now, interval):
             continue
         key = f"still-request:{camera.pk}:{int(slot.timestamp())}"
-        if not cache.add(key, 1, timeout=interval * 2):
-            continue
-        transaction.on_commit(partial(_send_capture, capture_still_task, camera.pk, slot, interval))
-        queued += 1
-    return queued
-
-
-def _send_capture(task, camera_id: int, slot: datetime, interval: int) -> None:
-    """Queue one capture; a broker outage must not break the page that asked (it shows the
-    stored stills, and the next interval asks again)."""
-    try:
-        task.apply_async((camera_id, slot.isoformat()), expires=interval, retry=False)
-    except (KombuOperationalError, OSError):
-        logger.warning("could not queue the still of camera %s: broker unreachable", camera_id)
+        if cache.add(key, 1, timeout=interval * 2):
+            claimed.append(StillRequest(camera.pk, slot, interval))
+    # One statement for the whole page. Two processes with separate caches may both ask for
+    # a camera: the second capture finds the row taken and does nothing.
+    CameraStill.objects.bulk_create(
+        [
+            CameraStill(camera_id=request.camera_id, slot=slot, status=ObservationStatus.PENDING)
+            for request in claimed
+        ],
+        ignore_conflicts=True,
+    )
+    return claimed
 
 
 def capture_still(camera_id: int, slot: datetime, now: datetime) -> StillSummary:
@@ -89,12 +95,8 @@ def capture_still(camera_id: int, slot: datetime, now: datetime) -> StillSummary
     )
     if camera is None or not camera.enabled:
         return StillSummary(camera_id, "skipped")
-    try:
-        with transaction.atomic():
-            still = CameraStill.objects.create(
-                camera=camera, slot=slot, status=ObservationStatus.RUNNING
-            )
-    except IntegrityError:
+    still = _claim_still(camera, slot)
+    if still is None:
         return StillSummary(camera_id, "skipped")
 
     started = time.perf_counter()
@@ -135,6 +137,23 @@ def capture_still(camera_id: int, slot: datetime, now: datetime) -> StillSummary
         staff_jpeg=staff_jpeg,
         public_jpeg=public_jpeg,
     )
+
+
+def _claim_still(camera: Camera, slot: datetime) -> CameraStill | None:
+    """Take the (camera, slot) still: the pending row a page requested, or a new row when the
+    capture was asked for directly. None when another delivery has it (a duplicate)."""
+    taken = CameraStill.objects.filter(
+        camera=camera, slot=slot, status=ObservationStatus.PENDING
+    ).update(status=ObservationStatus.RUNNING)
+    if not taken:
+        try:
+            with transaction.atomic():
+                return CameraStill.objects.create(
+                    camera=camera, slot=slot, status=ObservationStatus.RUNNING
+                )
+        except IntegrityError:
+            return None
+    return CameraStill.objects.get(camera=camera, slot=slot)
 
 
 def _previous_signature(camera: Camera, slot: datetime) -> str:

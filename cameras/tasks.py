@@ -2,14 +2,18 @@
 
 import logging
 import random
+from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.db import transaction
 from django.utils import timezone
 
 from cameras import services, stills
 from cameras.models import Observation
+from kelurahan_monitor.queueing import publish_from_request
 
 logger = logging.getLogger(__name__)
 
@@ -29,13 +33,12 @@ def _retry_countdown(retries: int) -> float:
     soft_time_limit=45,
     time_limit=60,
 )
-def run_camera_check(self, observation_id: int, now: str | None = None) -> str:
-    """Check one camera slot. `now` (ISO, aware) is only for simulated clocks (replay_day)."""
-    clock = datetime.fromisoformat(now) if now else timezone.now()
+def run_camera_check(self, observation_id: int) -> str:
+    """Check one camera slot (services.run_camera_check); transient camera errors are retried
+    while the slot's window lasts, then recorded as no data."""
+    clock = timezone.now()
     try:
-        return services.run_camera_check(
-            observation_id, self.request.id or "", clock, live=now is None
-        ).status
+        return services.run_camera_check(observation_id, self.request.id or "", clock).status
     except services.TRANSIENT_ERRORS as exc:
         expires_at = (
             Observation.objects.filter(pk=observation_id)
@@ -46,13 +49,13 @@ def run_camera_check(self, observation_id: int, now: str | None = None) -> str:
         in_window = (
             expires_at is None or timezone.now().timestamp() + countdown < expires_at.timestamp()
         )
-        if now is None and self.request.retries < MAX_RETRIES and in_window:
+        if self.request.retries < MAX_RETRIES and in_window:
             raise self.retry(exc=exc, countdown=countdown) from exc
-        services.record_capture_failure(observation_id, exc.code, str(exc), clock, live=now is None)
+        services.record_capture_failure(observation_id, exc.code, str(exc), timezone.now())
         return exc.code
     except SoftTimeLimitExceeded:
         services.record_capture_failure(
-            observation_id, "timeout", "check exceeded its time limit", clock
+            observation_id, "timeout", "check exceeded its time limit", timezone.now()
         )
         return "timeout"
 
@@ -71,6 +74,22 @@ def capture_still(camera_id: int, slot_iso: str) -> str:
         logger.warning("still of camera %s exceeded its time limit", camera_id)
         return "timeout"
     return summary.status
+
+
+def queue_still_captures(requests: Sequence[stills.StillRequest]) -> None:
+    """Enqueue the captures a page claimed (stills.request_stills), once its transaction
+    commits, within a short bound: a broker outage never holds the page."""
+    if not requests:
+        return
+    messages = [
+        (
+            capture_still,
+            (request.camera_id, request.slot.isoformat()),
+            {"expires": request.expires_s},
+        )
+        for request in requests
+    ]
+    transaction.on_commit(partial(publish_from_request, messages))
 
 
 @shared_task(name="cameras.tasks.purge_old_stills")

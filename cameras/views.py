@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from cameras import selectors, stills
+from cameras import selectors, stills, tasks
 from cameras.models import Camera, CameraStill
 from kelurahan_monitor import roles
 from kelurahan_monitor.files import jpeg_response
@@ -41,7 +41,7 @@ def _wall_context(request: HttpRequest) -> dict:
     groups, cameras = selectors.wall(request.user, now, group_by, group_id)
     # Asking is cheap and deduplicated: at most one capture per camera per interval however
     # many walls are open.
-    stills.request_stills(cameras, now)
+    tasks.queue_still_captures(stills.request_stills(cameras, now))
     tiles = [tile for group in groups for tile in group.tiles]
     return {
         "groups": groups,

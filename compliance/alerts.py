@@ -1,8 +1,9 @@
 """Alerts: office not open at opening + grace, camera down for too long, people after hours.
 
-Each alert has a natural key, so it is created once however many checks see the same fact;
-delivery (e-mail through Django's backend and a signed JSON webhook, for a WhatsApp or
-Telegram gateway) happens after the transaction commits, in a Celery task.
+Each alert has a natural key, so it is created once however many ticks see the same fact.
+The Alert rows are an outbox: the tick claims the undelivered ones (`claim_undelivered_alerts`)
+and its task enqueues their delivery (e-mail through Django's backend and a signed JSON
+webhook, for a WhatsApp or Telegram gateway). Nothing here enqueues anything.
 """
 
 import hashlib
@@ -10,19 +11,22 @@ import hmac
 import json
 import logging
 from collections.abc import Sequence
-from datetime import date, datetime
-from functools import partial
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import requests
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance import domain
 from compliance.models import Alert, Office
+
+if TYPE_CHECKING:
+    from compliance.services import JudgedDay
 
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Kelurahan-Monitor-Signature"
@@ -95,14 +99,57 @@ def raise_alerts(
         )
         if is_new:
             created.append(alert)
-            transaction.on_commit(partial(_dispatch, alert.pk))
     return created
 
 
-def _dispatch(alert_id: int) -> None:
-    from compliance.tasks import deliver_alert
+def raise_alerts_for(judged: "JudgedDay", now: datetime) -> list[Alert]:
+    """The alerts of one office day the tick has just judged (provisional days only)."""
+    return raise_alerts(
+        judged.office,
+        judged.day,
+        now,
+        judged.verdict,
+        judged.checks,
+        judged.new_after_hours,
+        judged.policy,
+        judged.zone,
+    )
 
-    deliver_alert.delay(alert_id)
+
+# A delivery claimed this long ago and still not done is handed out again (a lost message, a
+# worker gone); a webhook that keeps failing is given up after MAX_DELIVERY_DISPATCHES.
+DELIVERY_LEASE = timedelta(minutes=15)
+MAX_DELIVERY_DISPATCHES = 3
+# Alerts older than this are history, not news: never delivered late.
+DELIVERY_HORIZON = timedelta(days=1)
+
+
+def claim_undelivered_alerts(now: datetime) -> list[int]:
+    """Claim the alerts waiting for delivery (new ones, and ones whose delivery was lost); the
+    caller enqueues one delivery per id. Conditional UPDATE: two ticks never both take one."""
+    waiting = (
+        Alert.objects.filter(
+            delivered_at__isnull=True,
+            created_at__gt=now - DELIVERY_HORIZON,
+            dispatch_count__lt=MAX_DELIVERY_DISPATCHES,
+        )
+        .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - DELIVERY_LEASE))
+        .values_list("pk", "dispatched_at")
+    )
+    claimed = []
+    for pk, dispatched_at in waiting:
+        if Alert.objects.filter(pk=pk, dispatched_at=dispatched_at).update(
+            dispatched_at=now, dispatch_count=F("dispatch_count") + 1
+        ):
+            claimed.append(pk)
+    return claimed
+
+
+def release_alert_dispatch(alert_ids: Sequence[int], now: datetime) -> int:
+    """The broker refused these deliveries: let the next tick claim them again."""
+    return Alert.objects.filter(pk__in=alert_ids, dispatched_at=now).update(
+        dispatched_at=None, dispatch_count=F("dispatch_count") - 1
+    )
 
 
 def sign_payload(body: bytes, secret: str) -> str:

@@ -449,14 +449,38 @@ class Alert(models.Model):
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     delivered_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
     delivery_error = models.CharField(_("galat pengiriman"), max_length=500, blank=True)
+    # The outbox claim: when the tick last handed the alert to delivery, and how often.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    dispatch_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("peringatan")
         verbose_name_plural = _("peringatan")
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="alert_undelivered",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.office.name}"
+
+
+class TickCursor(models.Model):
+    """How far the compliance tick has pulled new camera facts (one row per cursor).
+
+    The tick moves it with a conditional UPDATE (from the value it read), so two ticks running
+    at once never both take the same stretch of facts.
+    """
+
+    name = models.CharField(max_length=50, primary_key=True)
+    facts_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.facts_until:%Y-%m-%d %H:%M:%S}"
 
 
 class StaffProfile(models.Model):

@@ -3,18 +3,23 @@
 A scenario names offices and, for each, a directory of frames named by local time (`replay:`
 camera source). The replay creates or updates one "Replay" camera per office, then walks the
 day's slot instants in order: at each instant the real planner claims the due checks and the
-real check task runs them with `now` set to that instant, so nothing sleeps.
+real check service runs them with its clock set to that instant, so nothing sleeps.
 """
 
+import hashlib
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 
+from cameras import services as camera_services
 from cameras.models import Camera, CameraKind, Observation
+from cameras.vision import Detection, PeopleDetector, get_detector
 from compliance import domain
 from compliance.models import DailyVerdict, Office, OpeningHours
 from compliance.services import (
@@ -136,8 +141,6 @@ def replay_day(
 
     With `until`, the day stops at that local time and verdicts stay provisional.
     """
-    from cameras.tasks import run_camera_check
-
     offices = prepare_offices(day, scenario)
     office_ids = [office.pk for office in offices]
     calendars = load_calendars(offices, day, day)
@@ -152,15 +155,55 @@ def replay_day(
         stop_at[office.pk] = stop
         instants.update(slot.at for slot in plan if stop is None or slot.at <= stop)
 
+    detectors: dict[str, PeopleDetector] = {}
     for instant in sorted(instants):
         tick = plan_due_checks(instant, lookback=timedelta(minutes=1), office_ids=office_ids)
         for observation_id, _expires in tick.dispatched:
-            run_camera_check.apply(args=(observation_id,), kwargs={"now": instant.isoformat()})
+            _run_check(observation_id, instant, detectors)
 
     verdicts = []
     for office in offices:
         verdicts.append(refresh_daily_verdict(office.pk, day, stop_at[office.pk]))
     return verdicts
+
+
+def _run_check(
+    observation_id: int, instant: datetime, detectors: dict[str, PeopleDetector]
+) -> None:
+    """One check at the replay's clock; a replay's answer for a given time never changes, so
+    a failed capture is recorded at once instead of retried."""
+    camera = Camera.objects.get(observations=observation_id)
+    name = camera_services.detector_name_for(camera) or ""
+    if name not in detectors:
+        detectors[name] = RecordedFramesDetector(get_detector(name or None))
+    try:
+        camera_services.run_camera_check(
+            observation_id, f"replay:{observation_id}", instant, detector=detectors[name]
+        )
+    except camera_services.TRANSIENT_ERRORS as exc:
+        camera_services.record_capture_failure(observation_id, exc.code, str(exc), instant)
+
+
+class RecordedFramesDetector:
+    """A detector that remembers its answers: recorded frames come again and again (live
+    cameras never show the same picture twice, so only replays use this)."""
+
+    def __init__(self, detector: PeopleDetector, size: int = 256) -> None:
+        self._detector = detector
+        self._size = size
+        self._answers: OrderedDict[bytes, Detection] = OrderedDict()
+        self.name = detector.name
+        self.version = detector.version
+
+    def detect(self, frame_bgr: np.ndarray) -> Detection:
+        key = hashlib.blake2b(frame_bgr.tobytes(), digest_size=16).digest()
+        if (cached := self._answers.get(key)) is not None:
+            self._answers.move_to_end(key)
+            return cached
+        detection = self._answers[key] = self._detector.detect(frame_bgr)
+        if len(self._answers) > self._size:
+            self._answers.popitem(last=False)
+        return detection
 
 
 def verdict_summary(office: Office, verdict: DailyVerdict | None) -> dict[str, Any]:

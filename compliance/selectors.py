@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cameras.models import Camera, Evidence, Observation, ObservationStatus
-from compliance import services
+from compliance import domain, services
 from compliance.domain import ranking
 from compliance.models import (
     DailyVerdict,
@@ -619,6 +619,17 @@ class OfficePage:
     complaints: tuple[ComplaintLine, ...] = ()
 
 
+def _is_open(observation: Observation, office_day: domain.OfficeDay) -> bool | None:
+    """Openness as the verdict reads it (the domain's rule with the day's min_staff); None
+    when the check gave no usable count."""
+    if observation.status != ObservationStatus.OK or observation.people_in_zone is None:
+        return None
+    check = services.check_result(
+        observation.pk, observation.slot, observation.status, observation.people_in_zone
+    )
+    return check.is_open(office_day.min_staff)
+
+
 def office_for_user(code: str, user: User) -> Office | None:
     return (
         visible_offices(user)
@@ -670,7 +681,7 @@ def office_page(office: Office, day: date) -> OfficePage:
             status=obs.status,
             status_label=str(obs.get_status_display()),
             people=obs.people_in_zone,
-            is_open=obs.is_open,
+            is_open=_is_open(obs, office_day),
             has_evidence=obs.has_evidence,
         )
         for obs in observations

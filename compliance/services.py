@@ -14,10 +14,11 @@ from typing import cast
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cameras.models import Camera, Observation, ObservationStatus
+from cameras.services import CLAIM_LEASE
 from compliance import alerts, domain
 from compliance.models import (
     DailyVerdict,
@@ -27,6 +28,7 @@ from compliance.models import (
     OpeningHours,
     SecurityEvent,
     SpecialPeriod,
+    TickCursor,
     VerdictChange,
 )
 
@@ -174,11 +176,12 @@ def plan_due_checks(
     """Claim every check due in (now - lookback, now] and return the observations to enqueue.
 
     Inserts one pending Observation per (camera, slot) (duplicates ignored by the unique key),
-    then marks the undispatched pending ones as dispatched and returns their ids. Running it
-    twice for the same minute dispatches nothing new. A pending observation whose message was lost
-    (dispatched more than two minutes ago, still pending, not expired) is dispatched again.
-    A fixed number of queries, whatever the number of offices. `office_ids` limits the tick to
-    some offices (replays).
+    then marks the slots to hand to the broker as dispatched and returns their ids: new slots,
+    pending slots whose message was lost (see `reclaim_lost_checks`) and running slots whose
+    worker died. Running it twice for the same minute dispatches nothing new. A fixed number of
+    queries, whatever the number of offices. `office_ids` limits the tick to some offices
+    (replays). The caller publishes the messages and calls `release_dispatch` for those it
+    could not publish.
     """
     since = now - lookback
     candidates = Office.objects.filter(active=True, cameras__enabled=True)
@@ -189,22 +192,58 @@ def plan_due_checks(
         .only(*_TICK_OFFICE_FIELDS)
         .distinct()
     )
-    if not offices:
-        return TickResult(0, 0, [])
-    cameras_by_office: dict[int, list[int]] = defaultdict(list)
-    camera_rows = Camera.objects.filter(enabled=True, office__active=True)
-    if office_ids is not None:
-        camera_rows = camera_rows.filter(office_id__in=office_ids)
-    for camera_id, office_id in camera_rows.values_list("pk", "office_id"):
-        cameras_by_office[office_id].append(camera_id)
+    new_rows: list[Observation] = []
+    due: list[tuple[int, domain.PlannedSlot]] = []
+    if offices:
+        due = _due_slots(offices, since, now)
+        cameras_by_office: dict[int, list[int]] = defaultdict(list)
+        camera_rows = Camera.objects.filter(enabled=True, office__active=True)
+        if office_ids is not None:
+            camera_rows = camera_rows.filter(office_id__in=office_ids)
+        for camera_id, office_id in camera_rows.values_list("pk", "office_id"):
+            cameras_by_office[office_id].append(camera_id)
+        office_by_id = {office.pk: office for office in offices}
+        new_rows = [
+            Observation(
+                camera_id=camera_id,
+                slot=slot.at,
+                office_date=slot.at.astimezone(zone_of(office_by_id[office_id])).date(),
+                kind=slot.kind.value,
+                expires_at=slot.expires_at,
+            )
+            for office_id, slot in due
+            for camera_id in cameras_by_office[office_id]
+        ]
+    with transaction.atomic():
+        Observation.objects.bulk_create(new_rows, ignore_conflicts=True)
+        new = Observation.objects.filter(
+            slot__gt=since,
+            slot__lte=now,
+            status=ObservationStatus.PENDING,
+            dispatched_at__isnull=True,
+            expires_at__gt=now,
+        )
+        if office_ids is not None:
+            new = new.filter(camera__office_id__in=office_ids)
+        to_dispatch = list(new.values_list("pk", "expires_at"))
+        Observation.objects.filter(pk__in=[pk for pk, _ in to_dispatch]).update(
+            dispatched_at=now, dispatch_count=F("dispatch_count") + 1
+        )
+    if office_ids is None:
+        to_dispatch += reclaim_lost_checks(now)
+    # expires_at__gt above leaves out the rows without an expiry.
+    return TickResult(len(offices), len(due), cast(list[tuple[int, datetime]], to_dispatch))
+
+
+def _due_slots(
+    offices: Sequence[Office], since: datetime, now: datetime
+) -> list[tuple[int, domain.PlannedSlot]]:
     dates_by_zone = {
         zone_name: domain.local_dates_for_tick(since, now, ZoneInfo(zone_name))
         for zone_name in {office.kecamatan.local_government.time_zone for office in offices}
     }
     all_dates = [day for days in dates_by_zone.values() for day in days]
     calendars = load_calendars(offices, min(all_dates), max(all_dates))
-
-    office_by_id = {office.pk: office for office in offices}
     due: list[tuple[int, domain.PlannedSlot]] = []
     for zone_name, days in dates_by_zone.items():
         in_zone = [o for o in offices if o.kecamatan.local_government.time_zone == zone_name]
@@ -218,38 +257,92 @@ def plan_due_checks(
             since=since,
             now=now,
         )
+    return due
 
-    new_rows = [
-        Observation(
-            camera_id=camera_id,
-            slot=slot.at,
-            office_date=slot.at.astimezone(zone_of(office_by_id[office_id])).date(),
-            kind=slot.kind.value,
-            expires_at=slot.expires_at,
+
+# A dispatched slot still pending after this lost its message (broker restart, a tick killed
+# between marking and publishing): it is dispatched again while its window is open.
+REDISPATCH_AFTER = timedelta(minutes=2)
+# A slot is handed to the broker at most this often (first dispatch included); a worker lost
+# twice on the same slot settles it as an error rather than looping.
+MAX_DISPATCHES = 3
+# No check window is longer than this; older unsettled rows are the expiry's, not the reclaim's.
+RECLAIM_HORIZON = timedelta(days=1)
+
+
+def reclaim_lost_checks(now: datetime) -> list[tuple[int, datetime]]:
+    """Dispatch again what was lost on the way, each with a conditional UPDATE (a second tick
+    running at once takes none of the same rows):
+
+    - pending slots dispatched more than REDISPATCH_AFTER ago (their message never arrived);
+    - running slots whose claim is older than the check lease (the worker died without the
+      broker noticing): back to pending for one more try, or settled as an error after
+      MAX_DISPATCHES.
+
+    Windows still open only; `settle_expired_checks` ends the others.
+    """
+    open_window = Q(expires_at__gt=now, slot__gt=now - RECLAIM_HORIZON, slot__lte=now)
+    lost_message = Q(
+        status=ObservationStatus.PENDING, dispatched_at__lt=now - REDISPATCH_AFTER
+    ) | Q(status=ObservationStatus.PENDING, dispatched_at__isnull=True)
+    lost_worker = Q(status=ObservationStatus.RUNNING, claimed_at__lt=now - CLAIM_LEASE)
+    candidates = list(
+        Observation.objects.filter(open_window & (lost_message | lost_worker))
+        .filter(dispatch_count__lt=MAX_DISPATCHES)
+        .values_list("pk", "status", "dispatched_at", "claimed_at", "expires_at")
+    )
+    again: list[tuple[int, datetime]] = []
+    for pk, status, dispatched_at, claimed_at, expires_at in candidates:
+        # Claim the row from the exact state we read; a check or another tick that moved it
+        # meanwhile wins.
+        taken = Observation.objects.filter(
+            pk=pk, status=status, dispatched_at=dispatched_at, claimed_at=claimed_at
+        ).update(
+            status=ObservationStatus.PENDING,
+            claim_token="",
+            dispatched_at=now,
+            dispatch_count=F("dispatch_count") + 1,
         )
-        for office_id, slot in due
-        for camera_id in cameras_by_office[office_id]
-    ]
-    with transaction.atomic():
-        in_range = Observation.objects.filter(slot__gt=since, slot__lte=now)
-        if office_ids is not None:
-            in_range = in_range.filter(camera__office_id__in=office_ids)
-        Observation.objects.bulk_create(new_rows, ignore_conflicts=True)
-        to_dispatch = list(
-            in_range.filter(status=ObservationStatus.PENDING, expires_at__gt=now)
-            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - timedelta(minutes=2)))
-            .values_list("pk", "expires_at")
-        )
-        Observation.objects.filter(pk__in=[pk for pk, _ in to_dispatch]).update(dispatched_at=now)
-    # expires_at__gt above leaves out the rows without an expiry.
-    return TickResult(len(offices), len(due), cast(list[tuple[int, datetime]], to_dispatch))
+        if taken and expires_at is not None:
+            again.append((pk, expires_at))
+    if again:
+        logger.warning("tick: %d lost check(s) dispatched again", len(again))
+    Observation.objects.filter(
+        open_window & lost_worker, dispatch_count__gte=MAX_DISPATCHES
+    ).update(
+        status=ObservationStatus.ERROR,
+        error_message="worker lost on every attempt",
+        recorded_at=now,
+    )
+    return again
+
+
+def release_dispatch(observation_ids: Sequence[int], now: datetime) -> int:
+    """The broker refused these messages: mark the slots undispatched so the next tick sends
+    them again (the mark and the message never disagree for longer than a tick)."""
+    return Observation.objects.filter(
+        pk__in=observation_ids, status=ObservationStatus.PENDING, dispatched_at=now
+    ).update(dispatched_at=None, dispatch_count=F("dispatch_count") - 1)
+
+
+def settle_expired_checks(now: datetime) -> int:
+    """Every slot whose window has passed ends "expired" (no data for that slot), whatever
+    happened to it: never dispatched, message lost, broker down, worker killed. A running
+    check keeps its slot until its lease runs out (it may still be writing)."""
+    unsettled = Q(status=ObservationStatus.PENDING) | Q(
+        status=ObservationStatus.RUNNING, claimed_at__lt=now - CLAIM_LEASE
+    )
+    return Observation.objects.filter(unsettled, expires_at__lte=now).update(
+        status=ObservationStatus.EXPIRED,
+        error_message="slot expired before a check ran",
+        recorded_at=now,
+    )
 
 
 # --- Verdicts -------------------------------------------------------------------------------------
 
 
-# A worker refreshes an office's verdict after every check; its calendar rarely changes within
-# a minute, so each process keeps it that long (staff edits show within a minute).
+# Calendar reads for one office and day outside the tick (pages); cached a minute per process.
 _OFFICE_DAY_TTL_S = 60.0
 _office_days: dict[tuple[int, date], tuple[float, domain.OfficeDay]] = {}
 
@@ -272,68 +365,186 @@ def forget_cached_calendars() -> None:
     _office_days.clear()
 
 
+def check_result(
+    observation_id: int, slot: datetime, status: str, people_in_zone: int | None
+) -> domain.CheckResult:
+    """One settled observation as the domain sees it."""
+    usable = status in _USABLE
+    return domain.CheckResult(
+        slot=slot,
+        status=domain.CheckStatus.OK if usable else domain.CheckStatus.NO_DATA,
+        people=(people_in_zone or 0) if usable else 0,
+        observation_id=observation_id,
+    )
+
+
 def check_results(observations: Iterable[Observation]) -> list[domain.CheckResult]:
     """Observations as the domain sees them; unsettled ones (pending, running) are left out."""
-    results = []
-    for observation in observations:
-        if observation.status in _UNSETTLED:
+    return [
+        check_result(o.pk, o.slot, o.status, o.people_in_zone)
+        for o in observations
+        if o.status not in _UNSETTLED
+    ]
+
+
+@dataclass(frozen=True)
+class JudgedDay:
+    """One office day as the tick judged it: what alerts are raised from."""
+
+    office: Office
+    day: date
+    verdict: domain.Verdict
+    checks: list[domain.CheckResult]
+    new_after_hours: list[domain.CheckResult]
+    policy: domain.CheckPolicy
+    zone: ZoneInfo
+    row: DailyVerdict | None
+
+
+def refresh_verdicts(
+    office_days: Iterable[tuple[int, date]], now: datetime | None
+) -> list[JudgedDay]:
+    """Recompute and upsert the verdicts of these (office id, local date) pairs.
+
+    `now=None` judges finished days (final); an aware `now` gives provisional verdicts of days
+    in progress. Reads offices, calendars and observations of all pairs in a fixed number of
+    queries; writes each verdict by its natural key (staff overrides are kept). Idempotent: the
+    same observations give the same rows.
+    """
+    pairs = sorted(set(office_days))
+    if not pairs:
+        return []
+    offices = {
+        office.pk: office
+        for office in Office.objects.filter(pk__in={pk for pk, _ in pairs}).select_related(
+            "kecamatan__local_government"
+        )
+    }
+    days = {day for _, day in pairs}
+    calendars = load_calendars(list(offices.values()), min(days), max(days))
+    checks_by_day: dict[tuple[int, date], list[domain.CheckResult]] = defaultdict(list)
+    rows = (
+        Observation.objects.filter(camera__office_id__in=offices, office_date__in=days)
+        .exclude(status__in=_UNSETTLED)
+        .values_list("camera__office_id", "office_date", "pk", "slot", "status", "people_in_zone")
+    )
+    for office_id, office_date, pk, slot, status, people in rows:
+        checks_by_day[(office_id, office_date)].append(check_result(pk, slot, status, people))
+    judged = []
+    for office_id, day in pairs:
+        if (office := offices.get(office_id)) is None:
             continue
-        usable = observation.status in _USABLE
-        results.append(
-            domain.CheckResult(
-                slot=observation.slot,
-                status=domain.CheckStatus.OK if usable else domain.CheckStatus.NO_DATA,
-                people=(observation.people_in_zone or 0) if usable else 0,
-                observation_id=observation.pk,
+        judged.append(
+            _judge_day(
+                office, day, calendars.office_day(office, day), checks_by_day[(office_id, day)], now
             )
         )
-    return results
+    return judged
 
 
-def refresh_daily_verdict(
-    office_id: int, day: date, now: datetime | None, *, send_alerts: bool = False
-) -> DailyVerdict | None:
-    """Recompute and upsert the verdict of one office on its local date `day`.
-
-    `now=None` judges the finished day (final); an aware `now` gives the provisional verdict of a
-    day in progress. Staff overrides are kept. Returns None while nothing can be judged yet.
-    With `send_alerts` (live checks, never replays) the day's alerts are raised, each once.
-    Idempotent: the same observations give the same row.
-    """
-    office = Office.objects.select_related("kecamatan__local_government").get(pk=office_id)
+def _judge_day(
+    office: Office,
+    day: date,
+    office_day: domain.OfficeDay,
+    checks: list[domain.CheckResult],
+    now: datetime | None,
+) -> JudgedDay:
     zone = zone_of(office)
     policy = check_policy_for(office)
-    office_day = office_day_for(office, day)
-    observations = Observation.objects.filter(camera__office=office, office_date=day).only(
-        "id", "slot", "status", "people_in_zone"
-    )
-    checks = check_results(observations)
+    checks.sort(key=lambda check: (check.slot, check.observation_id or 0))
     verdict = domain.decide_verdict(office_day, checks, policy, now, zone=zone)
     after_hours = record_security_events(office, office_day, checks, policy, zone)
-    if send_alerts and now is not None:
-        alerts.raise_alerts(office, day, now, verdict, checks, after_hours, policy, zone)
-    if verdict.kind is None:
-        return None
-    scheduled_open = None
-    if office_day.hours is not None:
-        scheduled_open = datetime.combine(day, office_day.hours.open, tzinfo=zone).astimezone(UTC)
-    row, _ = DailyVerdict.objects.update_or_create(
-        office=office,
-        date=day,
-        defaults={
-            "status": verdict.kind.value,
-            "is_final": verdict.state is domain.VerdictState.FINAL,
-            "scheduled_open": scheduled_open,
-            "opened_at": verdict.opened_at,
-            "minutes_late": verdict.minutes_late,
-            "coverage": round(verdict.coverage, 4),
-            "first_arrival": verdict.first_arrival,
-            "staffed_share": verdict.staffed_share,
-            "evidence_observation_ids": list(verdict.evidence_observation_ids),
-            "reason": verdict.reason.value,
-        },
+    row = None
+    if verdict.kind is not None:
+        scheduled_open = None
+        if office_day.hours is not None:
+            scheduled_open = datetime.combine(day, office_day.hours.open, tzinfo=zone).astimezone(
+                UTC
+            )
+        row, _ = DailyVerdict.objects.update_or_create(
+            office=office,
+            date=day,
+            defaults={
+                "status": verdict.kind.value,
+                "is_final": verdict.state is domain.VerdictState.FINAL,
+                "scheduled_open": scheduled_open,
+                "opened_at": verdict.opened_at,
+                "minutes_late": verdict.minutes_late,
+                "coverage": round(verdict.coverage, 4),
+                "first_arrival": verdict.first_arrival,
+                "staffed_share": verdict.staffed_share,
+                "evidence_observation_ids": list(verdict.evidence_observation_ids),
+                "reason": verdict.reason.value,
+            },
+        )
+    return JudgedDay(office, day, verdict, checks, after_hours, policy, zone, row)
+
+
+def refresh_daily_verdict(office_id: int, day: date, now: datetime | None) -> DailyVerdict | None:
+    """Recompute and upsert the verdict of one office on its local date `day` (see
+    `refresh_verdicts`). Returns None while nothing can be judged yet."""
+    judged = refresh_verdicts([(office_id, day)], now)
+    return judged[0].row if judged else None
+
+
+# Facts are pulled again this far behind the cursor: a check's write may commit a little after
+# the instant it records (and workers' clocks differ by a little). Refreshing twice is harmless.
+FACTS_OVERLAP = timedelta(seconds=60)
+_FACTS_CURSOR = "verdicts"
+
+
+def offices_with_new_facts(now: datetime) -> list[tuple[int, date]]:
+    """Claim the facts recorded since the last tick; return the office days they belong to.
+
+    The cursor moves with a conditional UPDATE from the value read (healthchecks' sendalerts
+    style): of two ticks running at once, one takes the stretch and the other gets nothing.
+    """
+    cursor, _ = TickCursor.objects.get_or_create(
+        name=_FACTS_CURSOR, defaults={"facts_until": now - TICK_LOOKBACK}
     )
-    return row
+    since = cursor.facts_until
+    if since >= now:
+        return []
+    moved = TickCursor.objects.filter(name=_FACTS_CURSOR, facts_until=since).update(facts_until=now)
+    if not moved:
+        return []
+    return sorted(
+        Observation.objects.filter(
+            recorded_at__gt=since - FACTS_OVERLAP,
+            recorded_at__lte=now,
+            camera__office__isnull=False,
+        )
+        .values_list("camera__office_id", "office_date")
+        .distinct()
+    )
+
+
+def refresh_changed_verdicts(now: datetime) -> list[JudgedDay]:
+    """The provisional verdicts of every office day with new facts since the last tick.
+
+    One refresh per office day per tick, however many checks landed; `now` is the tick's clock.
+    """
+    return refresh_verdicts(offices_with_new_facts(now), now)
+
+
+@dataclass(frozen=True)
+class TickReport:
+    settled: int
+    plan: TickResult
+    refreshed: int
+    alerts_raised: int
+    alerts_to_deliver: list[int]
+
+
+def run_tick(now: datetime) -> TickReport:
+    """The one-minute compliance tick: settle expired slots, plan and claim due checks (and
+    reclaim lost ones), refresh the verdicts of offices with new facts, raise their alerts
+    and claim the undelivered alerts. The caller publishes the checks and the deliveries."""
+    settled = settle_expired_checks(now)
+    plan = plan_due_checks(now)
+    judged = refresh_changed_verdicts(now)
+    raised = sum(len(alerts.raise_alerts_for(day, now)) for day in judged)
+    return TickReport(settled, plan, len(judged), raised, alerts.claim_undelivered_alerts(now))
 
 
 def record_security_events(
@@ -376,19 +587,24 @@ def recompute_verdicts(
     """
     now = now or timezone.now()
     forget_cached_calendars()
-    offices = Office.objects.filter(active=True).select_related("kecamatan__local_government")
+    candidates = Office.objects.filter(active=True).select_related("kecamatan__local_government")
     if office_codes:
-        offices = offices.filter(code__in=office_codes)
+        candidates = candidates.filter(code__in=office_codes)
+    offices = list(candidates)
+    order = {office.pk: index for index, office in enumerate(offices)}
     rows = []
     day = first
     while day <= last:
+        finished: list[tuple[int, date]] = []
+        running: list[tuple[int, date]] = []
         for office in offices:
             end_of_day = datetime.combine(
                 day + timedelta(days=1), datetime.min.time(), zone_of(office)
             )
-            row = refresh_daily_verdict(office.pk, day, None if now >= end_of_day else now)
-            if row is not None:
-                rows.append(row)
+            (finished if now >= end_of_day else running).append((office.pk, day))
+        judged = [*refresh_verdicts(finished, None), *refresh_verdicts(running, now)]
+        judged.sort(key=lambda judged_day: order[judged_day.office.pk])
+        rows += [judged_day.row for judged_day in judged if judged_day.row is not None]
         day += timedelta(days=1)
     return rows
 

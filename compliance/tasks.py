@@ -1,12 +1,21 @@
 """Thin Celery wrappers around compliance services."""
 
-from datetime import date, timedelta
+import logging
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
 
 import requests
 from celery import shared_task
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
+from cameras.tasks import run_camera_check
 from compliance import alerts, seeding, services
+
+logger = logging.getLogger(__name__)
+# The tick publishes many messages: a broker that is down fails the first one quickly and the
+# rest are not tried (they stay claimable for the next tick).
+_PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2}
 
 
 @shared_task(name="compliance.tasks.sync_national_holidays")
@@ -19,13 +28,43 @@ def sync_national_holidays(years: list[int] | None = None) -> dict[str, int]:
 
 @shared_task(name="compliance.tasks.plan_due_checks", ignore_result=True)
 def plan_due_checks() -> int:
-    """The one-minute tick: claim due check slots and enqueue one check per camera and slot."""
-    from cameras.tasks import run_camera_check
+    """The one-minute tick (services.run_tick), then publish the checks and alert deliveries
+    it claimed; what the broker refuses is released for the next tick."""
+    now = timezone.now()
+    report = services.run_tick(now)
+    expiry = dict(report.plan.dispatched)
+    published = _publish_all(list(expiry), lambda pk: _send_check(pk, expiry[pk]))
+    if unsent := sorted(set(expiry) - set(published)):
+        services.release_dispatch(unsent, now)
+    delivered = _publish_all(report.alerts_to_deliver, _send_delivery)
+    if unsent := sorted(set(report.alerts_to_deliver) - set(delivered)):
+        alerts.release_alert_dispatch(unsent, now)
+    return len(published)
 
-    result = services.plan_due_checks(timezone.now())
-    for observation_id, expires_at in result.dispatched:
-        run_camera_check.apply_async(args=(observation_id,), expires=expires_at)
-    return len(result.dispatched)
+
+def _send_check(observation_id: int, expires_at: datetime) -> None:
+    run_camera_check.apply_async(
+        args=(observation_id,), expires=expires_at, retry=True, retry_policy=_PUBLISH_RETRY
+    )
+
+
+def _send_delivery(alert_id: int) -> None:
+    deliver_alert.apply_async(args=(alert_id,), retry=True, retry_policy=_PUBLISH_RETRY)
+
+
+def _publish_all(ids: Sequence[int], send: Callable[[int], None]) -> list[int]:
+    """Publish in order; stop at the first broker failure. Returns the ids published."""
+    published: list[int] = []
+    for pk in ids:
+        try:
+            send(pk)
+        except (KombuOperationalError, OSError):
+            logger.warning(
+                "tick: broker unreachable, %d message(s) left", len(ids) - len(published)
+            )
+            break
+        published.append(pk)
+    return published
 
 
 @shared_task(name="compliance.tasks.finalise_daily_verdicts")

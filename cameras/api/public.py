@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cameras import selectors, stills
+from cameras import selectors, stills, tasks
 from compliance.models import LocalGovernment
 
 
@@ -51,6 +51,6 @@ class PublicCameraViewSet(viewsets.ViewSet):
         government = get_object_or_404(LocalGovernment, code=code)
         now = timezone.now()
         cameras = list(selectors.public_cameras(government))
-        stills.request_stills(cameras, now)
+        tasks.queue_still_captures(stills.request_stills(cameras, now))
         views = selectors.public_camera_views(government, now, cameras)
         return Response(PublicCameraSerializer(views, many=True, context={"request": request}).data)

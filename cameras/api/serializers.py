@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from cameras import services
 from cameras.domain.placement import PlacementError
-from cameras.models import Camera, CameraKind, Observation
+from cameras.models import Camera, CameraKind
 from cameras.source_validation import check_source_url, shown_source_url
 from compliance.api.serializers import ScopedSerializer
 from kelurahan_monitor import roles
@@ -172,34 +172,3 @@ class CameraSerializer(ScopedSerializer):
             if name in values:
                 values[name] = Secret(values[name])
         return values
-
-
-class ObservationSerializer(serializers.ModelSerializer):
-    office_code = serializers.CharField(source="camera.office.code", read_only=True)
-    has_evidence = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Observation
-        fields = [
-            "id",
-            "camera",
-            "office_code",
-            "slot",
-            "office_date",
-            "kind",
-            "status",
-            "captured_at",
-            "people_count",
-            "people_in_zone",
-            "is_open",
-            "detector_name",
-            "detector_version",
-            "health",
-            "error_message",
-            "duration_ms",
-            "has_evidence",
-        ]
-        read_only_fields = fields
-
-    def get_has_evidence(self, observation: Observation) -> bool:
-        return hasattr(observation, "evidence")

@@ -268,6 +268,11 @@ class OfficeDay:
         """True when the office is expected to open on this date."""
         return self.status is DayStatus.WORKING
 
+    @property
+    def min_staff(self) -> int:
+        """People a check must see for the office to count as open (1 on days off)."""
+        return self.hours.min_staff if self.hours is not None else 1
+
 
 _MINUTE = timedelta(minutes=1)
 

@@ -3,9 +3,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from cameras.api.public import PublicCameraViewSet
-from cameras.api.views import CameraViewSet, ObservationViewSet
+from cameras.api.views import CameraViewSet
 from complaints.api.views import ComplaintViewSet
 from compliance.api import views as compliance_views
+from compliance.api.observations import ObservationViewSet
 from incidents.api.views import IncidentViewSet, PublicIncidentViewSet
 from kelurahan_monitor.api.health import health
 from reports.api.views import ReportViewSet

@@ -52,7 +52,7 @@ def public_camera(government, source: Path | str, **fields) -> Camera:
 
 @pytest.fixture
 def queued(monkeypatch, django_capture_on_commit_callbacks):
-    """Captures queued by request_stills (the Celery call is recorded, not sent)."""
+    """Captures queued by queue_still_captures (the Celery call is recorded, not sent)."""
     from cameras import tasks
 
     calls: list[tuple] = []
@@ -62,6 +62,15 @@ def queued(monkeypatch, django_capture_on_commit_callbacks):
         lambda args, expires=None, **options: calls.append((args, expires)),
     )
     return calls
+
+
+def request(cameras: list[Camera], now: datetime) -> int:
+    """What a page does: claim the stale cameras' stills, then enqueue their captures."""
+    from cameras import tasks
+
+    claimed = stills.request_stills(cameras, now)
+    tasks.queue_still_captures(claimed)
+    return len(claimed)
 
 
 def test_a_still_is_captured_blurred_and_made_the_cameras_latest(konawe, evidence_storage):
@@ -160,7 +169,7 @@ def test_many_viewers_in_one_interval_queue_one_capture_per_camera(
 ):
     cameras = [public_camera(konawe, DEMO_FRAME, name=f"Kamera {i}") for i in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
-        counts = [stills.request_stills(cameras, NOW + timedelta(seconds=i)) for i in range(15)]
+        counts = [request(cameras, NOW + timedelta(seconds=i)) for i in range(15)]
     assert counts[0] == 3
     assert sum(counts[1:]) == 0
     assert sorted(args[0] for args, _ in queued) == sorted(c.pk for c in cameras)
@@ -177,7 +186,7 @@ def test_the_next_interval_queues_again_and_a_fresh_still_is_not_requested(
 ):
     camera = public_camera(konawe, DEMO_FRAME)
     with django_capture_on_commit_callbacks(execute=True):
-        assert stills.request_stills([camera], NOW) == 1
+        assert request([camera], NOW) == 1
     stills.capture_still(camera.pk, still_slot(NOW, 30), NOW)
     camera = Camera.objects.select_related("latest_still").get(pk=camera.pk)
     later = NOW + timedelta(seconds=30)
@@ -186,14 +195,14 @@ def test_the_next_interval_queues_again_and_a_fresh_still_is_not_requested(
         from django.core.cache import cache
 
         cache.clear()
-        assert stills.request_stills([camera], NOW + timedelta(seconds=5)) == 0
-        assert stills.request_stills([camera], later) == 1
+        assert request([camera], NOW + timedelta(seconds=5)) == 0
+        assert request([camera], later) == 1
     assert len(queued) == 2
 
 
 def test_a_disabled_camera_is_never_requested_nor_captured(konawe, queued, evidence_storage):
     camera = public_camera(konawe, DEMO_FRAME, enabled=False)
-    assert stills.request_stills([camera], NOW) == 0
+    assert request([camera], NOW) == 0
     assert stills.capture_still(camera.pk, still_slot(NOW, 30), NOW).status == "skipped"
     assert not CameraStill.objects.exists()
 

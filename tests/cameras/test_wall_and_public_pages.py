@@ -174,12 +174,16 @@ def test_a_camat_sees_only_the_cameras_of_their_kecamatan(role_users, queued):
 
 
 def test_the_wall_costs_the_same_queries_for_twenty_or_sixty_cameras(role_users, queued):
+    from django.core.cache import cache
+
     client = logged_in(role_users["diskominfo"])
     office_cameras(20)
     client.get("/pusat-komando/petak/")
+    cache.clear()  # a new interval: every camera is asked for again (one insert for all)
     with CaptureQueriesContext(connection) as few:
         client.get("/pusat-komando/petak/")
     office_cameras(40, start=20)
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         client.get("/pusat-komando/petak/")
     assert len(many) == len(few)
@@ -342,3 +346,55 @@ def test_public_page_speaks_english_too(konawe, queued):
     body = Client().get("/en/publik/74.02/").content.decode()
     assert "<h1>Public cameras & incident news</h1>" in body
     assert 'lang="en"' in body
+
+
+# --- A broker that is down ------------------------------------------------------------------
+
+
+@pytest.fixture
+def refused_broker(monkeypatch):
+    """The broker refuses connections (a real Redis URL on a port where nothing listens)."""
+    import socket
+
+    import kombu.transport.redis  # noqa: F401 - a one-off import, not part of any page view
+
+    from cameras import tasks
+    from kelurahan_monitor.celery import app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr(app.conf, "broker_url", f"redis://127.0.0.1:{port}/0")
+    monkeypatch.setattr(tasks.transaction, "on_commit", lambda callback: callback())
+
+
+def timed_get(client: Client, url: str) -> tuple[int, float]:
+    import time
+
+    started = time.perf_counter()
+    status = client.get(url).status_code
+    return status, time.perf_counter() - started
+
+
+def test_the_wall_does_not_wait_for_a_broker_that_is_down(role_users, refused_broker):
+    from cameras.models import CameraStill
+
+    office_cameras(20)
+    client = logged_in(role_users["diskominfo"])
+    status, first = timed_get(client, "/pusat-komando/")
+    assert status == 200
+    assert first < 2.5, f"the wall waited {first:.1f} s for the broker"
+    # The captures are claimed as rows, for the next interval's page view to ask again.
+    assert CameraStill.objects.filter(status="pending").count() == 20
+    status, again = timed_get(client, "/pusat-komando/?segar=30")
+    assert status == 200
+    assert again < 1.0
+
+
+def test_the_public_page_does_not_wait_for_a_broker_that_is_down(konawe, refused_broker):
+    make_public_camera(konawe, "Alun-alun Unaaha")
+    status, seconds = timed_get(Client(), "/publik/74.02/")
+    assert status == 200
+    assert seconds < 2.5, f"the public page waited {seconds:.1f} s for the broker"
+    status, seconds = timed_get(Client(), "/publik/74.02/kamera.json")
+    assert (status, seconds < 1.0) == (200, True)

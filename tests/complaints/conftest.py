@@ -53,7 +53,6 @@ def observe(camera):
             status=status,
             people_in_zone=people,
             people_count=people,
-            is_open=None if people is None else people >= 1,
         )
 
     return make

@@ -133,7 +133,6 @@ def build_dashboard_data(history_days: int = 90) -> DashboardData:
                 status="ok" if step != 3 else "timeout",
                 people_in_zone=people if step != 3 else None,
                 people_count=people if step != 3 else None,
-                is_open=(people >= 1) if step != 3 else None,
             )
         )
     # Three cameras down: one since yesterday, two since this morning; plus a pending check.
@@ -145,7 +144,6 @@ def build_dashboard_data(history_days: int = 90) -> DashboardData:
             office_date=today - timedelta(days=1),
             status="ok",
             people_in_zone=2,
-            is_open=True,
         )
     )
     for camera, start in ((down[0], wita(today - timedelta(days=1), 10, 0)),):
@@ -159,7 +157,6 @@ def build_dashboard_data(history_days: int = 90) -> DashboardData:
                 slot=wita(today, 6, 55),
                 office_date=today,
                 status="ok",
-                is_open=False,
             )
         )
         for minute in (7, 12, 17):

@@ -40,7 +40,6 @@ def observe(camera, at: datetime, status: str = "ok", people: int | None = 1) ->
         office_date=at.astimezone(WITA).date(),
         status=status,
         people_in_zone=people if status == "ok" else None,
-        is_open=bool(people) if status == "ok" else None,
     )
 
 
