@@ -12,8 +12,8 @@ from django.db import transaction
 
 from cameras.models import Camera, CameraGroup, CameraKind
 from compliance.demo import SCENE
-from compliance.models import Kecamatan, LocalGovernment
 from incidents.models import Incident, IncidentKind, Severity
+from places.models import Kecamatan, LocalGovernment
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ class Camera(models.Model):
     # Every camera belongs to one local government; office cameras also to their office,
     # public-area cameras (squares, roads) to a place instead.
     local_government = models.ForeignKey(
-        "compliance.LocalGovernment",
+        "places.LocalGovernment",
         on_delete=models.PROTECT,
         related_name="cameras",
         verbose_name=_("pemerintah daerah"),
@@ -55,7 +55,7 @@ class Camera(models.Model):
         _("jenis kamera"), max_length=20, choices=CameraKind.choices, default=CameraKind.OFFICE
     )
     office = models.ForeignKey(
-        "compliance.Office",
+        "places.Office",
         on_delete=models.CASCADE,
         related_name="cameras",
         verbose_name=_("kantor"),
@@ -63,7 +63,7 @@ class Camera(models.Model):
         blank=True,
     )
     kecamatan = models.ForeignKey(
-        "compliance.Kecamatan",
+        "places.Kecamatan",
         on_delete=models.PROTECT,
         related_name="cameras",
         verbose_name=_("kecamatan"),
@@ -199,7 +199,7 @@ class CameraGroup(models.Model):
     """A set of cameras the command-centre operator puts together on the wall."""
 
     local_government = models.ForeignKey(
-        "compliance.LocalGovernment",
+        "places.LocalGovernment",
         on_delete=models.CASCADE,
         related_name="camera_groups",
         verbose_name=_("pemerintah daerah"),

@@ -20,10 +20,10 @@ from django.views.decorators.http import require_GET
 from cameras import selectors, stills, tasks
 from cameras.domain import public_map
 from cameras.models import CameraStill
-from compliance.models import Kecamatan, LocalGovernment
 from incidents.selectors import active_incidents
 from kelurahan_monitor.files import jpeg_response
 from kelurahan_monitor.middleware import CONTENT_SECURITY_POLICY
+from places.models import Kecamatan, LocalGovernment
 
 
 def _government(code: str) -> LocalGovernment:

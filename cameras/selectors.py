@@ -20,9 +20,10 @@ from cameras.domain.wall import (
     sparkline,
 )
 from cameras.models import Camera, CameraGroup, CameraKind, CameraStill, HealthState
-from compliance.models import DailyVerdict, LocalGovernment, VerdictStatus
+from compliance.models import DailyVerdict, VerdictStatus
 from kelurahan_monitor import roles
 from kelurahan_monitor.roles import User
+from places.models import LocalGovernment
 
 _FINISHED = ~Q(status__in=["pending", "running"])
 

@@ -31,7 +31,7 @@ from cameras.vision.health import (
 )
 from cameras.vision.privacy import render_evidence
 from cameras.vision.zones import count_people_in_zone
-from compliance.models import Kecamatan, LocalGovernment, Office
+from places.models import Kecamatan, LocalGovernment, Office
 
 logger = logging.getLogger(__name__)
 

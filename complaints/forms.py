@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import ComplaintKind
 from complaints.photos import MAX_PHOTO_BYTES, PhotoRejected, clean_photo
-from compliance.models import Office
-from compliance.services import zone_of
+from places.calendar import zone_of
+from places.models import Office
 
 MAX_AGE = timedelta(days=30)
 # Phones' clocks drift; a visit "now" typed on a phone a few minutes fast is not in the future.

@@ -37,7 +37,7 @@ class Complaint(models.Model):
 
     tracking_code = models.CharField(_("kode lacak"), max_length=16, unique=True)
     office = models.ForeignKey(
-        "compliance.Office",
+        "places.Office",
         on_delete=models.PROTECT,
         related_name="complaints",
         verbose_name=_("kantor"),

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from complaints import services
 from complaints.forms import ComplaintForm, request_too_large
 from complaints.models import Complaint, ComplaintKind, ComplaintSource, ComplaintStatus
-from compliance.services import zone_of
 from kelurahan_monitor.roles import client_ip
+from places.calendar import zone_of
 
 MAX_LIST = 200
 _OPEN311_STATUS = {status: "open" for status in ComplaintStatus.values} | {

@@ -15,8 +15,10 @@ from cameras.models import Evidence
 from complaints import domain
 from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
 from compliance.domain import ranking
-from compliance.models import DailyVerdict, Office, VerdictStatus
+from compliance.models import DailyVerdict, VerdictStatus
 from kelurahan_monitor import roles
+from places.calendar import zone_of
+from places.models import Office
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -156,8 +158,6 @@ class StaffDetail:
 
 
 def staff_detail(complaint: Complaint, today: date) -> StaffDetail:
-    from compliance.services import zone_of
-
     visit_day = complaint.visited_at.astimezone(zone_of(complaint.office)).date()
     evidence = tuple(
         EvidencePicture(

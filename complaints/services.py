@@ -11,7 +11,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,9 +31,9 @@ from complaints.models import (
     ComplaintSource,
     ComplaintStatus,
 )
-from compliance import services as compliance_services
 from compliance.domain import PERPRES_2023_HOURS, HolidayEntry, WeeklyHours, add_working_days
-from compliance.models import Office
+from places import calendar
+from places.models import Office
 
 logger = logging.getLogger(__name__)
 
@@ -89,20 +88,12 @@ def normalise_tracking_code(value: str) -> str:
 
 
 def _office_calendar(office: Office, first: date) -> tuple[list[HolidayEntry], WeeklyHours]:
-    calendars = compliance_services.load_calendars([office], first, first + _CALENDAR_SPAN)
-    government_id = office.kecamatan.local_government_id
-    weekly = dict(calendars.default_hours.get(government_id, {}))
-    weekly.update(calendars.office_hours.get(office.pk, {}))
-    holidays = [*calendars.holidays.get(None, []), *calendars.holidays.get(government_id, [])]
-    hours = WeeklyHours.from_mapping(weekly)
+    calendars = calendar.load_calendars([office], first, first + _CALENDAR_SPAN)
+    hours = calendars.weekly_hours(office)
     if all(day is None for day in hours.days):
         # An office without configured hours still gets a Monday-Friday SLA clock.
         hours = PERPRES_2023_HOURS
-    return holidays, hours
-
-
-def _zone(office: Office) -> ZoneInfo:
-    return compliance_services.zone_of(office)
+    return calendars.holidays_of(office), hours
 
 
 # --- Submission ---------------------------------------------------------------------------------
@@ -188,7 +179,7 @@ def _release_claims(keys: list[str]) -> None:
 
 def find_duplicate(office: Office, visited_at: datetime, contact_hash: str, ip_hash: str) -> bool:
     """Same office, same local clock hour, same contact (or, without contact, same address)."""
-    zone = _zone(office)
+    zone = calendar.zone_of(office)
     local = visited_at.astimezone(zone)
     hour_start = local.replace(minute=0, second=0, microsecond=0)
     same = Complaint.objects.filter(
@@ -232,7 +223,7 @@ def _store_complaint(
                 "Gunakan kode lacak yang Anda terima sebelumnya."
             )
         )
-    received_on = now.astimezone(_zone(data.office)).date()
+    received_on = now.astimezone(calendar.zone_of(data.office)).date()
     holidays, hours = _office_calendar(data.office, received_on)
     due = domain.compute_due_dates(received_on, holidays, hours)
     with transaction.atomic():
@@ -286,8 +277,8 @@ def verify_complaint(complaint_id: int, now: datetime | None = None) -> Complain
         pk=complaint_id
     )
     office = complaint.office
-    local_day = complaint.visited_at.astimezone(_zone(office)).date()
-    calendars = compliance_services.load_calendars([office], local_day, local_day)
+    local_day = complaint.visited_at.astimezone(calendar.zone_of(office)).date()
+    calendars = calendar.load_calendars([office], local_day, local_day)
     office_day = calendars.office_day(office, local_day)
     min_staff = office_day.hours.min_staff if office_day.hours is not None else 1
     window = domain.VERIFICATION_WINDOW
@@ -430,7 +421,7 @@ def forward_to_camat(complaint: Complaint, actor_id: int, staff_url: str, now: d
         raise ActionRefused(
             _("Kantor %(office)s belum memiliki alamat e-mail camat.") % {"office": office.name}
         )
-    zone = _zone(office)
+    zone = calendar.zone_of(office)
     subject = _("[Pengaduan %(code)s] Kelurahan %(office)s") % {
         "code": complaint.tracking_code,
         "office": office.name,
@@ -477,7 +468,7 @@ def answer_complaint(complaint: Complaint, actor_id: int, text: str, now: dateti
     text = text.strip()
     if not text:
         raise ActionRefused(_("Jawaban tidak boleh kosong."))
-    answered_on = now.astimezone(_zone(complaint.office)).date()
+    answered_on = now.astimezone(calendar.zone_of(complaint.office)).date()
     holidays, hours = _office_calendar(complaint.office, answered_on)
     complaint.answer = text
     complaint.answered_at = now
@@ -513,7 +504,7 @@ def record_citizen_reply(tracking_code: str, text: str, now: datetime) -> None:
     )
     if complaint.status != ComplaintStatus.ANSWERED:
         raise ActionRefused(_("Tanggapan hanya dapat dikirim setelah pengaduan dijawab."))
-    replied_on = now.astimezone(_zone(complaint.office)).date()
+    replied_on = now.astimezone(calendar.zone_of(complaint.office)).date()
     holidays, hours = _office_calendar(complaint.office, replied_on)
     complaint.citizen_replied_at = now
     complaint.close_due = None

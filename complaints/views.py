@@ -24,9 +24,9 @@ from complaints.forms import (
     request_too_large,
 )
 from complaints.models import ComplaintSource, ComplaintStatus, VerificationResult
-from compliance.models import Kecamatan
 from compliance.selectors import zone_label
 from kelurahan_monitor.roles import audit, client_ip
+from places.models import Kecamatan
 
 
 def _form_page(

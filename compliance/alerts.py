@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance import domain
-from compliance.models import Alert, Office
+from compliance.models import Alert
+from places.models import Office
 
 if TYPE_CHECKING:
     from compliance.services import JudgedDay

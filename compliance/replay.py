@@ -21,14 +21,10 @@ from cameras import services as camera_services
 from cameras.models import Camera, CameraKind, Observation
 from cameras.vision import Detection, PeopleDetector, get_detector
 from compliance import domain
-from compliance.models import DailyVerdict, Office, OpeningHours
-from compliance.services import (
-    check_policy_for,
-    load_calendars,
-    plan_due_checks,
-    refresh_daily_verdict,
-    zone_of,
-)
+from compliance.models import DailyVerdict
+from compliance.services import check_policy_for, plan_due_checks, refresh_daily_verdict
+from places.calendar import load_calendars, zone_of
+from places.models import Office, OpeningHours
 
 REPLAY_CAMERA_NAME = "Replay"
 

@@ -36,15 +36,10 @@ from django.utils.translation import gettext as _
 from cameras.models import Camera, Evidence, Observation, ObservationStatus
 from compliance import domain, services
 from compliance.domain import ranking
-from compliance.models import (
-    DailyVerdict,
-    Excuse,
-    Holiday,
-    Office,
-    VerdictChange,
-    VerdictStatus,
-)
+from compliance.models import DailyVerdict, VerdictChange, VerdictStatus
 from kelurahan_monitor import roles
+from places import calendar
+from places.models import Excuse, Holiday, Office
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -649,8 +644,8 @@ def office_page(office: Office, day: date) -> OfficePage:
 
     A fixed number of queries (calendar, checks, verdict, changes, excuses, heatmap).
     """
-    zone = services.zone_of(office)
-    office_day = services.load_calendars([office], day, day).office_day(office, day)
+    zone = calendar.zone_of(office)
+    office_day = calendar.load_calendars([office], day, day).office_day(office, day)
     scheduled_open = grace_end = None
     grace_minutes = None
     hours_text = ""

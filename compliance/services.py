@@ -5,7 +5,6 @@ number of queries (never one per office), calls them, and writes the answers by 
 """
 
 import logging
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,17 +19,9 @@ from django.utils import timezone
 from cameras.models import Camera, Observation, ObservationStatus
 from cameras.services import CLAIM_LEASE
 from compliance import alerts, domain
-from compliance.models import (
-    DailyVerdict,
-    Excuse,
-    Holiday,
-    Office,
-    OpeningHours,
-    SecurityEvent,
-    SpecialPeriod,
-    TickCursor,
-    VerdictChange,
-)
+from compliance.models import DailyVerdict, SecurityEvent, TickCursor, VerdictChange
+from places.calendar import forget_cached_calendars, load_calendars, zone_of
+from places.models import Office
 
 logger = logging.getLogger(__name__)
 
@@ -60,104 +51,6 @@ def check_policy_for(office: Office) -> domain.CheckPolicy:
         after_hours_checks=office.after_hours_checks,
         night_checks=office.night_checks,
     )
-
-
-def zone_of(office: Office) -> ZoneInfo:
-    """The IANA zone of the office's own government (Indonesia spans WIB, WITA and WIT)."""
-    return ZoneInfo(office.kecamatan.local_government.time_zone)
-
-
-@dataclass(frozen=True)
-class Calendars:
-    """Everything needed to resolve office days for a set of offices and dates."""
-
-    default_hours: dict[int, dict[int, domain.DayHours]]  # government id -> weekday -> hours
-    office_hours: dict[int, dict[int, domain.DayHours]]  # office id -> weekday -> hours
-    holidays: dict[int | None, list[domain.HolidayEntry]]  # government id (None: national)
-    special_periods: dict[int, list[domain.SpecialPeriod]]  # government id -> periods
-    excuses: dict[int, list[domain.ExcuseSpan]]  # office id -> spans
-
-    def office_day(self, office: Office, day: date) -> domain.OfficeDay:
-        government_id = office.kecamatan.local_government_id
-        weekly = dict(self.default_hours.get(government_id, {}))
-        weekly.update(self.office_hours.get(office.pk, {}))
-        return domain.resolve_office_day(
-            day,
-            domain.WeeklyHours.from_mapping(weekly),
-            [*self.holidays.get(None, []), *self.holidays.get(government_id, [])],
-            self.special_periods.get(government_id, []),
-            self.excuses.get(office.pk, []),
-        )
-
-
-def _day_hours(row: OpeningHours) -> domain.DayHours:
-    return domain.DayHours(
-        open=row.opens_at,
-        close=row.closes_at,
-        grace_minutes=row.grace_minutes,
-        min_staff=row.min_staff,
-    )
-
-
-def load_calendars(offices: Sequence[Office], first: date, last: date) -> Calendars:
-    """Hours, holidays, special periods and excuses for `offices` over [first, last].
-
-    Five queries whatever the number of offices. `offices` must come with
-    `select_related("kecamatan__local_government")`.
-    """
-    government_ids = {office.kecamatan.local_government_id for office in offices}
-    office_ids = [office.pk for office in offices]
-
-    default_hours: dict[int, dict[int, domain.DayHours]] = defaultdict(dict)
-    office_hours: dict[int, dict[int, domain.DayHours]] = defaultdict(dict)
-    hours_rows = OpeningHours.objects.filter(
-        Q(office__isnull=True, local_government_id__in=government_ids) | Q(office_id__in=office_ids)
-    )
-    for row in hours_rows:
-        if row.office_id is None:
-            default_hours[row.local_government_id][row.weekday] = _day_hours(row)
-        else:
-            office_hours[row.office_id][row.weekday] = _day_hours(row)
-
-    holidays: dict[int | None, list[domain.HolidayEntry]] = defaultdict(list)
-    for holiday in Holiday.objects.filter(date__range=(first, last)).filter(
-        Q(local_government__isnull=True) | Q(local_government_id__in=government_ids)
-    ):
-        holidays[holiday.local_government_id].append(
-            domain.HolidayEntry(holiday.date, holiday.name, domain.HolidayKind(holiday.kind))
-        )
-
-    periods: dict[int, list[domain.SpecialPeriod]] = defaultdict(list)
-    period_rows = SpecialPeriod.objects.filter(
-        local_government_id__in=government_ids, date_from__lte=last, date_to__gte=first
-    ).prefetch_related("hours")
-    for period in period_rows:
-        override = None
-        if period_hours := list(period.hours.all()):
-            override = domain.WeeklyHours.from_mapping(
-                {
-                    row.weekday: domain.DayHours(open=row.opens_at, close=row.closes_at)
-                    for row in period_hours
-                }
-            )
-        periods[period.local_government_id].append(
-            domain.SpecialPeriod(
-                date_from=period.date_from,
-                date_to=period.date_to,
-                kind=domain.SpecialPeriodKind(period.kind),
-                hours=override,
-                name=period.name,
-            )
-        )
-
-    excuses: dict[int, list[domain.ExcuseSpan]] = defaultdict(list)
-    for excuse in Excuse.objects.filter(
-        office_id__in=office_ids, date_from__lte=last, date_to__gte=first
-    ):
-        excuses[excuse.office_id].append(
-            domain.ExcuseSpan(excuse.date_from, excuse.date_to, excuse.reason)
-        )
-    return Calendars(default_hours, office_hours, holidays, periods, excuses)
 
 
 # --- The one-minute tick ------------------------------------------------------------------------
@@ -340,29 +233,6 @@ def settle_expired_checks(now: datetime) -> int:
 
 
 # --- Verdicts -------------------------------------------------------------------------------------
-
-
-# Calendar reads for one office and day outside the tick (pages); cached a minute per process.
-_OFFICE_DAY_TTL_S = 60.0
-_office_days: dict[tuple[int, date], tuple[float, domain.OfficeDay]] = {}
-
-
-def office_day_for(office: Office, day: date) -> domain.OfficeDay:
-    """The office's resolved local date (hours, holiday, excuse), cached a minute per process."""
-    key = (office.pk, day)
-    cached = _office_days.get(key)
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]
-    office_day = load_calendars([office], day, day).office_day(office, day)
-    if len(_office_days) > 10_000:
-        _office_days.clear()
-    _office_days[key] = (time.monotonic() + _OFFICE_DAY_TTL_S, office_day)
-    return office_day
-
-
-def forget_cached_calendars() -> None:
-    """Drop the per-process calendar cache (after an edit that must show at once)."""
-    _office_days.clear()
 
 
 def check_result(

@@ -10,7 +10,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from cameras.tasks import run_camera_check
-from compliance import alerts, seeding, services
+from compliance import alerts, services
+from places import seeding
 
 logger = logging.getLogger(__name__)
 # The tick publishes many messages: a broker that is down fails the first one quickly and the

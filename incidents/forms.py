@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cameras.models import Camera
-from compliance.models import LocalGovernment
 from incidents.models import Incident
+from places.models import LocalGovernment
 
 MAX_DURATION = timedelta(days=14)
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"

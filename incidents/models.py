@@ -30,7 +30,7 @@ class Incident(models.Model):
     """One post. Removing it keeps the row (removed_at) so the audit trail stays whole."""
 
     local_government = models.ForeignKey(
-        "compliance.LocalGovernment",
+        "places.LocalGovernment",
         on_delete=models.PROTECT,
         related_name="incidents",
         verbose_name=_("pemerintah daerah"),

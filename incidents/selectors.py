@@ -4,10 +4,10 @@ from datetime import datetime
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from compliance.models import LocalGovernment
 from incidents.models import Incident, Severity
 from kelurahan_monitor import roles
 from kelurahan_monitor.roles import User
+from places.models import LocalGovernment
 
 _SEVERITY_RANK = Case(
     When(severity=Severity.HIGH, then=Value(3)),

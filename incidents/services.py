@@ -6,8 +6,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from cameras.models import Camera
-from compliance.models import AuditLogEntry
 from incidents.models import Incident
+from places.models import AuditLogEntry
 
 AUDITED_FIELDS = (
     "kind",

@@ -13,12 +13,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from compliance.models import LocalGovernment
 from incidents import selectors, services
 from incidents.forms import IncidentForm
 from incidents.models import Incident
 from kelurahan_monitor import roles
 from kelurahan_monitor.files import jpeg_response
+from places.models import LocalGovernment
 
 
 def _government_of(request: HttpRequest) -> LocalGovernment:

@@ -22,7 +22,7 @@ from django.contrib.auth.models import AbstractBaseUser, AbstractUser, Anonymous
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from compliance.models import AuditLogEntry, Kecamatan, LocalGovernment, Office
+from places.models import AuditLogEntry, Kecamatan, LocalGovernment, Office
 
 
 class Role(StrEnum):

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "kelurahan_monitor",
+    "places",
     "compliance",
     "cameras",
     "reports",

@@ -1,6 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from kelurahan_monitor import views
 from kelurahan_monitor.auth_views import ThrottledLoginView
@@ -17,6 +18,12 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     # One throttled login for the whole site, the admin included.
     path("admin/login/", views.admin_login_redirect),
+    # The tenancy models moved from compliance to places: old admin bookmarks still work.
+    re_path(
+        r"^admin/compliance/(?P<rest>(localgovernment|kecamatan|office|openinghours|specialperiod"
+        r"|specialperiodhours|holiday|excuse|staffprofile|auditlogentry)/.*)$",
+        RedirectView.as_view(url="/admin/places/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("laporan/", include("reports.urls")),
     path("pengaduan/", include("complaints.urls")),

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET
 from cameras.selectors import public_governments
 from complaints.selectors import transparency
 from compliance import views as compliance_views
-from compliance.models import LocalGovernment
 from incidents.selectors import active_incidents
+from places.models import LocalGovernment
 
 LANDING_WEEK_DAYS = 7
 

@@ -15,7 +15,7 @@ class Report(models.Model):
     # Each government gets its own reports; empty only on rows built before that (whole
     # deployment), which only a superuser may see.
     local_government = models.ForeignKey(
-        "compliance.LocalGovernment",
+        "places.LocalGovernment",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -22,7 +22,8 @@ from django.utils.translation import pgettext
 
 from complaints.models import Complaint
 from complaints.selectors import overdue_complaints
-from compliance.models import DailyVerdict, Office, VerdictStatus
+from compliance.models import DailyVerdict, VerdictStatus
+from places.models import Office
 from reports.rows import (
     LATE,
     DailyReportMeta,

@@ -24,8 +24,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from compliance import domain
-from compliance.models import LocalGovernment, Office
-from compliance.services import load_calendars
+from places.calendar import load_calendars
+from places.models import LocalGovernment, Office
 from reports import csv_export, excel, selectors
 from reports.models import Report
 from reports.rows import NOT_OPENED, DailyRow, count_statuses, on_time_share

@@ -22,11 +22,11 @@ def shared_dir() -> Path:
 @pytest.fixture
 def kendari(db):
     """Kota Kendari as `seed_kendari` loads it."""
-    from compliance.seeding import DATA_DIR, seed_local_government, sync_national_holidays
+    from places.seeding import DATA_DIR, seed_local_government, sync_national_holidays
 
     seed_local_government(DATA_DIR / "kota_kendari.json")
     sync_national_holidays([2026])
-    from compliance.models import LocalGovernment
+    from places.models import LocalGovernment
 
     return LocalGovernment.objects.get(code="74.71")
 
@@ -36,7 +36,7 @@ def make_role_user(db):
     """Build a user with a role (a Django group) scoped to a government and kecamatan."""
     from django.contrib.auth.models import Group
 
-    from compliance.models import StaffProfile
+    from places.models import StaffProfile
     from tests.factories import UserFactory
 
     def make(role: str | None, government=None, kecamatan=None, **fields):
@@ -53,7 +53,7 @@ def make_role_user(db):
 @pytest.fixture
 def role_users(kendari, make_role_user):
     """One user per role in Kota Kendari; the camat heads Kecamatan Mandonga."""
-    from compliance.models import Kecamatan
+    from places.models import Kecamatan
 
     mandonga = Kecamatan.objects.get(code="74.71.01")
     return {
@@ -74,7 +74,7 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def fresh_calendar_cache():
     """Each test builds its own calendar rows; never reuse another test's cached office day."""
-    from compliance.services import forget_cached_calendars
+    from places.calendar import forget_cached_calendars
 
     forget_cached_calendars()
     yield

@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from cameras.models import Camera, Observation
-from compliance.models import Kecamatan, LocalGovernment, Office, OpeningHours
+from places.models import Kecamatan, LocalGovernment, Office, OpeningHours
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cameras import selectors, stills, tasks
-from compliance.models import LocalGovernment
+from places.models import LocalGovernment
 
 
 class PublicCameraSerializer(serializers.Serializer):

@@ -10,9 +10,10 @@ from rest_framework import filters, serializers, viewsets
 
 from cameras.models import Observation, ObservationStatus
 from compliance import services
-from compliance.models import Office
 from kelurahan_monitor import roles
 from kelurahan_monitor.api.permissions import ReadStaffWriteDiskominfo
+from places import calendar
+from places.models import Office
 
 
 class ObservationSerializer(serializers.ModelSerializer):
@@ -57,7 +58,7 @@ class ObservationSerializer(serializers.ModelSerializer):
     def _office_day(self, office: Office, day: date):
         days = self.context.setdefault("office_days", {})
         if (office.pk, day) not in days:
-            days[(office.pk, day)] = services.office_day_for(office, day)
+            days[(office.pk, day)] = calendar.office_day_for(office, day)
         return days[(office.pk, day)]
 
     def get_has_evidence(self, observation: Observation) -> bool:

@@ -2,16 +2,9 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from compliance.models import (
-    AuditLogEntry,
-    DailyVerdict,
-    Excuse,
-    Holiday,
-    Kecamatan,
-    Office,
-    OpeningHours,
-)
+from compliance.models import DailyVerdict
 from kelurahan_monitor import roles
+from places.models import AuditLogEntry, Excuse, Holiday, Kecamatan, Office, OpeningHours
 
 
 class ScopedSerializer(serializers.ModelSerializer):

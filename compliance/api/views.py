@@ -2,20 +2,14 @@ import django_filters
 from rest_framework import filters, viewsets
 
 from compliance.api import serializers
-from compliance.models import (
-    AuditLogEntry,
-    DailyVerdict,
-    Excuse,
-    Holiday,
-    OpeningHours,
-    VerdictStatus,
-)
+from compliance.models import DailyVerdict, VerdictStatus
 from kelurahan_monitor import roles
 from kelurahan_monitor.api.permissions import (
     AuditReaders,
     ReadStaffWriteDiskominfo,
     WritesOwnGovernmentRows,
 )
+from places.models import AuditLogEntry, Excuse, Holiday, OpeningHours
 
 
 class ScopedViewSet(viewsets.ModelViewSet):

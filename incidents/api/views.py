@@ -8,11 +8,11 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from compliance.models import LocalGovernment
 from incidents import selectors, services
 from incidents.api.serializers import IncidentSerializer, PublicIncidentSerializer
 from incidents.models import Incident
 from kelurahan_monitor import roles
+from places.models import LocalGovernment
 
 
 class ReadStaffWriteOperators(BasePermission):

@@ -6,7 +6,8 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from cameras.models import Camera
-from compliance.models import AuditLogEntry, DailyVerdict, Office
+from compliance.models import DailyVerdict
+from places.models import AuditLogEntry, Office
 from tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +120,7 @@ def test_wrong_types_get_a_clear_error_and_change_nothing(role_users):
 
 
 def test_diskominfo_cannot_reach_into_another_government(role_users, make_role_user):
-    from compliance.models import Kecamatan, LocalGovernment
+    from places.models import Kecamatan, LocalGovernment
 
     konawe = LocalGovernment.objects.create(code="74.02", name="Konawe", kind="kabupaten")
     unaaha = Kecamatan.objects.create(local_government=konawe, code="74.02.02", name="Unaaha")
@@ -154,3 +155,12 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
     docs = client.get("/api/v1/docs/").content.decode()
     assert "swagger-ui" in docs
     assert "cdn.jsdelivr" not in docs
+
+
+def test_a_second_holiday_on_the_same_date_is_refused_with_400(role_users, client):
+    client.force_login(role_users["diskominfo"])
+    body = {"date": "2000-01-01", "kind": "cuti_bersama", "name": "Cuti"}
+    assert client.post("/api/v1/holidays/", body).status_code == 201
+    response = client.post("/api/v1/holidays/", body)
+    assert response.status_code == 400
+    assert "date" in response.json()["error"]["fields"]

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from complaints.models import Complaint
-from compliance.models import AuditLogEntry, Office
+from places.models import AuditLogEntry, Office
 from reports.services import build_daily_report
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ def staff_user(kendari):
     migration created, so the group is made again here when it is missing."""
     from django.contrib.auth.models import Group
 
-    from compliance.models import StaffProfile
+    from places.models import StaffProfile
     from tests.factories import UserFactory
 
     user = UserFactory(username="diskominfo")

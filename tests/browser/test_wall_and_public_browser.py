@@ -109,7 +109,7 @@ def wall_data(kendari, evidence_storage) -> WallData:
     Kecamatan Kendari. Every camera has a picture; one has a history of four intervals and
     one went offline after its picture."""
     from cameras.models import Camera
-    from compliance.models import Office
+    from places.models import Office
 
     now = timezone.now()
     slots = interval_slots(now, 4)
@@ -283,10 +283,10 @@ def public_data(db, evidence_storage, make_role_user) -> PublicData:
     from cameras.domain.wall import crowd_level
     from cameras.models import Camera, CameraKind, CameraStill
     from cameras.selectors import crowd_label
-    from compliance.models import Kecamatan, LocalGovernment
-    from compliance.seeding import DATA_DIR, seed_local_government
     from incidents.models import Incident
     from incidents.services import post_incident
+    from places.models import Kecamatan, LocalGovernment
+    from places.seeding import DATA_DIR, seed_local_government
 
     seed_local_government(DATA_DIR / "kabupaten_konawe.json")
     konawe = LocalGovernment.objects.get(code="74.02")
@@ -441,7 +441,7 @@ def test_public_page_on_a_phone_shows_pictures_crowds_and_current_posts_only(
 def test_public_map_draws_kecamatan_and_cameras_without_any_outside_request(
     live_server, chromium, public_data
 ):
-    from compliance.models import Kecamatan
+    from places.models import Kecamatan
 
     page = open_page(chromium, PHONE, phone=True, service_workers="block")
     outside = []

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cameras.models import Camera, Observation
-from compliance.models import Office
+from places.models import Office
 
 pytestmark = pytest.mark.django_db
 

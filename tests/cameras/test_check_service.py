@@ -10,7 +10,7 @@ import pytest
 
 from cameras import services, vision
 from cameras.models import Evidence, Observation, ObservationStatus
-from compliance.models import Office
+from places.models import Office
 from tests.camservers.http_camera import HIKVISION_PATH, OPEN_PATH, start_http_camera
 from tests.factories import CameraFactory
 

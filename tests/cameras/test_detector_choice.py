@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from cameras import services, vision
 from cameras.models import Camera, CameraKind, Observation
-from compliance.models import Office
+from places.models import Office
 from tests.cameras.test_check_service import SLOT
 from tests.camservers.http_camera import OPEN_PATH, start_http_camera
 from tests.factories import CameraFactory

@@ -12,7 +12,7 @@ from cameras.domain.source_url import (
     source_url_error,
 )
 from cameras.models import Camera, CameraKind
-from compliance.models import Office
+from places.models import Office
 
 OPEN = {"local_enabled": True, "may_set_local": True}
 

@@ -14,7 +14,7 @@ from cameras import services, stills
 from cameras.domain.wall import still_slot
 from cameras.models import Camera, CameraKind, CameraStill, HealthState
 from cameras.vision import get_detector
-from compliance.models import Kecamatan, LocalGovernment
+from places.models import Kecamatan, LocalGovernment
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +237,7 @@ def test_a_still_left_running_by_a_killed_worker_expires(konawe, evidence_storag
 def test_an_office_camera_can_never_be_public(kendari):
     from django.db import IntegrityError, transaction
 
-    from compliance.models import Office
+    from places.models import Office
 
     camera = Camera.for_office(Office.objects.first(), name="Ruang", source_url="file:///x")
     camera.is_public = True
@@ -314,7 +314,7 @@ def test_no_unblurred_pixel_of_a_person_leaves_the_public_endpoint(
 
 
 def test_the_staff_image_is_never_served_publicly(konawe, evidence_storage, kendari):
-    from compliance.models import Office
+    from places.models import Office
 
     office_camera = Camera.for_office(
         Office.objects.first(), name="Ruang", source_url=f"file://{DEMO_FRAME}"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from cameras import stills
 from cameras.domain.wall import still_slot
 from cameras.models import Camera, CameraGroup, CameraKind
-from compliance.models import Kecamatan, LocalGovernment, Office
+from places.models import Kecamatan, LocalGovernment, Office
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +209,7 @@ def test_a_tile_opens_the_cameras_recent_stills_counts_and_health_history(
     assert "<polyline" in body
     assert "Daring" in body
     assert "Luring" in body
-    from compliance.models import AuditLogEntry
+    from places.models import AuditLogEntry
 
     assert AuditLogEntry.objects.filter(action="wall.camera", target=f"camera {camera.pk}").exists()
 

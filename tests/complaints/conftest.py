@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from cameras.models import Camera, Observation, ObservationStatus
-from compliance.models import Office
+from places.models import Office
 
 PASSWORD = "correct horse battery staple"
 

@@ -68,7 +68,7 @@ def test_camera_faults_only_is_unverifiable(office, observe):
 
 def test_other_offices_cameras_do_not_count(office, observe, kendari):
     from cameras.models import Camera, Observation
-    from compliance.models import Office
+    from places.models import Office
 
     other = Office.objects.exclude(pk=office.pk).first()
     camera = Camera.for_office(other, name="x", source_url="file:///y")
@@ -189,7 +189,7 @@ def test_every_staff_change_is_in_the_audit_trail(office):
 
 
 def test_count_complaints_by_office_uses_receipt_dates(office, kendari):
-    from compliance.models import Office
+    from places.models import Office
 
     other = Office.objects.exclude(pk=office.pk).first()
     submit(office, now=at(VISIT_DAY, 9, 0), phone="081200000001")

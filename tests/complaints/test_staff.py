@@ -10,7 +10,7 @@ from django.core import mail
 
 from complaints import services
 from complaints.models import Complaint
-from compliance.models import AuditLogEntry, Office
+from places.models import AuditLogEntry, Office
 from tests.complaints.conftest import image_bytes
 from tests.factories import UserFactory
 

@@ -13,7 +13,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from cameras.models import Camera, Evidence, Observation
-from compliance.models import DailyVerdict, Excuse, Office
+from compliance.models import DailyVerdict
+from places.models import Excuse, Office
 
 WITA = ZoneInfo("Asia/Makassar")
 DEMO_FRAME = (

@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from compliance.models import DailyVerdict, Office, VerdictChange
+from compliance.models import DailyVerdict, VerdictChange
+from places.models import Office
 
 pytestmark = pytest.mark.django_db
 

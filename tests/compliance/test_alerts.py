@@ -10,7 +10,8 @@ import pytest
 
 from cameras.models import Observation
 from compliance import alerts, services
-from compliance.models import Alert, Office
+from compliance.models import Alert
+from places.models import Office
 from tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,8 @@ from django.utils import translation
 from cameras.models import Observation
 from compliance import selectors, services
 from compliance.domain import ranking
-from compliance.models import DailyVerdict, Office
+from compliance.models import DailyVerdict
+from places.models import Office
 from tests.factories import (
     CameraFactory,
     KecamatanFactory,

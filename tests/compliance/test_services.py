@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from cameras.models import Observation
 from compliance import services
-from compliance.models import DailyVerdict, Excuse, Office, SecurityEvent, VerdictChange
+from compliance.models import DailyVerdict, SecurityEvent, VerdictChange
+from places.models import Excuse, Office
 from tests.factories import CameraFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from cameras.models import Observation, ObservationStatus
 from cameras.services import CLAIM_LEASE
 from compliance import selectors, services
-from compliance.models import Office, OpeningHours
+from places import calendar
+from places.models import Office, OpeningHours
 from tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +161,7 @@ def test_the_office_page_and_the_verdict_agree_when_min_staff_changes(office):
     ).update(min_staff=2)
     fact(office, wita(7, 30), 1)
     fact(office, wita(7, 35), 1)
-    services.forget_cached_calendars()
+    calendar.forget_cached_calendars()
     (judged,) = services.refresh_verdicts([(office.pk, TUESDAY)], wita(7, 36))
     page = selectors.office_page(office, TUESDAY)
     assert [check.is_open for check in page.checks] == [False, False]
@@ -168,7 +169,7 @@ def test_the_office_page_and_the_verdict_agree_when_min_staff_changes(office):
     OpeningHours.objects.filter(
         local_government=office.kecamatan.local_government, weekday=TUESDAY.weekday()
     ).update(min_staff=1)
-    services.forget_cached_calendars()
+    calendar.forget_cached_calendars()
     (judged,) = services.refresh_verdicts([(office.pk, TUESDAY)], wita(7, 36))
     page = selectors.office_page(office, TUESDAY)
     assert [check.is_open for check in page.checks] == [True, True]

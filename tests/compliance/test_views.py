@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cameras.models import Evidence
-from compliance.models import DailyVerdict, Office, VerdictChange
+from compliance.models import DailyVerdict, VerdictChange
+from places.models import Office
 from tests.factories import CameraFactory, KecamatanFactory, ObservationFactory, OfficeFactory
 
 pytestmark = pytest.mark.django_db
@@ -274,7 +275,7 @@ def test_a_camat_cannot_open_an_office_outside_their_kecamatan(
 
 
 def test_viewing_evidence_is_audited(staff_client, staff_user, dashboard_data):
-    from compliance.models import AuditLogEntry
+    from places.models import AuditLogEntry
 
     url = reverse(
         "compliance:evidence_image",

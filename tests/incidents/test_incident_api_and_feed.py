@@ -15,8 +15,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from cameras.models import Camera
-from compliance.models import AuditLogEntry, Kecamatan, LocalGovernment, Office
 from incidents.models import Incident
+from places.models import AuditLogEntry, Kecamatan, LocalGovernment, Office
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.test import Client
 
 from cameras.models import Camera, CameraStill
-from compliance.models import AuditLogEntry, Kecamatan, LocalGovernment, Office
 from incidents.models import Incident
+from places.models import AuditLogEntry, Kecamatan, LocalGovernment, Office
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cameras.models import Evidence, Observation, ObservationStatus
 from cameras.tasks import run_camera_check
-from compliance.models import Office
+from places.models import Office
 from tests.camservers.snapshot_camera import FlakyCamera
 from tests.factories import CameraFactory
 from tests.integration.conftest import wait_for

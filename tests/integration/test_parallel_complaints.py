@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint
 from complaints.services import ComplaintInput, SubmissionRejected, submit_complaint
-from compliance.models import Office
+from places.models import Office
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ import requests
 
 from cameras.domain.wall import crowd_level
 from cameras.models import Camera, CameraKind, CameraStill
-from compliance.models import Kecamatan, LocalGovernment
+from places.models import Kecamatan, LocalGovernment
 from tests.camservers.snapshot_camera import FlakyCamera
 from tests.integration.conftest import wait_for
 

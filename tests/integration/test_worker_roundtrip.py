@@ -2,9 +2,9 @@
 
 import pytest
 
-from compliance.models import Holiday
-from compliance.seeding import indonesian_holidays
 from compliance.tasks import sync_national_holidays
+from places.models import Holiday
+from places.seeding import indonesian_holidays
 from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]

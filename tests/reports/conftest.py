@@ -116,7 +116,8 @@ def wita(day, hour, minute):
 @pytest.fixture
 def day_with_verdicts(kendari):
     """Tuesday 24 November 2026: verdicts for the first four offices of Kota Kendari."""
-    from compliance.models import DailyVerdict, Office
+    from compliance.models import DailyVerdict
+    from places.models import Office
 
     day = date(2026, 11, 24)
     offices = list(Office.objects.order_by("kecamatan__code", "code")[:4])

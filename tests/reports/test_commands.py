@@ -49,7 +49,8 @@ def test_export_refuses_bad_arguments(args):
 
 
 def test_bench_export_leaves_no_rows_behind(kendari, capsys):
-    from compliance.models import DailyVerdict, Office
+    from compliance.models import DailyVerdict
+    from places.models import Office
 
     offices_before = Office.objects.count()
     call_command("bench_export", "--offices", "12")

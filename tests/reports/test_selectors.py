@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from compliance.models import DailyVerdict, Office
+from compliance.models import DailyVerdict
+from places.models import Office
 from reports import selectors
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +107,7 @@ def test_complaints_of_the_day_are_counted_per_office(day_with_verdicts):
     from datetime import date
 
     from complaints.models import Complaint
-    from compliance.models import Office
+    from places.models import Office
     from reports.selectors import complaint_counts
 
     office = Office.objects.get(code="74.71.01.1005")

@@ -170,7 +170,7 @@ def test_daily_workbook_lists_overdue_complaints_without_contact(day_with_verdic
     from openpyxl import load_workbook
 
     from complaints.models import Complaint
-    from compliance.models import Office
+    from places.models import Office
     from reports import services as report_services
 
     Complaint.objects.create(

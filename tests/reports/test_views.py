@@ -124,7 +124,7 @@ def test_stored_report_whose_file_is_gone_is_not_found(
 
 
 def test_every_export_is_written_to_the_audit_log(day_with_verdicts, staff_client):
-    from compliance.models import AuditLogEntry
+    from places.models import AuditLogEntry
 
     staff_client.get("/laporan/harian/2026-11-24.xlsx")
     entry = AuditLogEntry.objects.get()

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from cameras.models import Camera, CameraKind
-from compliance.models import Holiday, Kecamatan, LocalGovernment, Office
+from places.models import Holiday, Kecamatan, LocalGovernment, Office
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_konawe_staff_see_and_pick_only_konawe_rows(two_governments):
     cameras = client.get("/admin/cameras/camera/").content.decode()
     assert "Alun-alun Unaaha" in cameras
     assert "Ruang pelayanan" not in cameras
-    offices = client.get("/admin/compliance/office/").content.decode()
+    offices = client.get("/admin/places/office/").content.decode()
     assert "Tumpas" in offices
     assert "Mandonga" not in offices
     other = two_governments["kendari_camera"]
@@ -99,12 +99,12 @@ def test_national_holidays_are_shown_but_only_a_superuser_changes_them(two_gover
     client = admin_client("kominfo.konawe", "74.02")
     national = Holiday.objects.filter(local_government__isnull=True).first()
     assert national is not None
-    listing = client.get("/admin/compliance/holiday/").content.decode()
+    listing = client.get("/admin/places/holiday/").content.decode()
     assert national.name in listing
-    page = client.get(f"/admin/compliance/holiday/{national.pk}/change/").content.decode()
+    page = client.get(f"/admin/places/holiday/{national.pk}/change/").content.decode()
     assert 'name="_save"' not in page  # read-only view
     assert (
-        client.post(f"/admin/compliance/holiday/{national.pk}/delete/", {"post": "yes"}).status_code
+        client.post(f"/admin/places/holiday/{national.pk}/delete/", {"post": "yes"}).status_code
         == 403
     )
     assert Holiday.objects.filter(pk=national.pk).exists()

@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from compliance.models import AuditLogEntry
 from kelurahan_monitor.roles import forwarded_client
+from places.models import AuditLogEntry
 
 PROXY = "10.9.0.2"
 TRUSTED = [ip_network("10.9.0.0/24"), ip_network("::1/128")]

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from compliance.models import Kecamatan, LocalGovernment, Office
+from places.models import Kecamatan, LocalGovernment, Office
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from cameras.models import Camera, CameraGroup, CameraStill
-from compliance.models import AuditLogEntry, Kecamatan, LocalGovernment, Office
 from incidents.models import Incident
+from places.models import AuditLogEntry, Kecamatan, LocalGovernment, Office
 from reports.models import Report
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,7 @@ def test_diskominfo_gets_the_admin(kendari):
 
     client = Client()
     client.force_login(User.objects.get(username="kominfo"))
-    assert client.get("/admin/compliance/office/").status_code == 200
+    assert client.get("/admin/places/office/").status_code == 200
     assert client.get("/admin/cameras/camera/add/").status_code == 200
 
 
@@ -36,7 +36,7 @@ def test_a_camat_without_kecamatan_is_refused(kendari):
 @pytest.mark.parametrize(
     ("asked", "expected"),
     [
-        ("/admin/compliance/office/", "/accounts/login/?next=%2Fadmin%2Fcompliance%2Foffice%2F"),
+        ("/admin/places/office/", "/accounts/login/?next=%2Fadmin%2Fplaces%2Foffice%2F"),
         ("https://evil.example/", "/accounts/login/?next=%2Fadmin%2F"),
     ],
 )
@@ -57,3 +57,10 @@ def test_repeated_failed_logins_lock_the_account_out(client, kendari, settings):
     )
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_old_admin_addresses_of_moved_models_redirect_to_places(client):
+    response = client.get("/admin/compliance/office/12/change/?x=1")
+    assert response.status_code == 301
+    assert response["Location"] == "/admin/places/office/12/change/?x=1"
+    assert client.get("/admin/compliance/dailyverdict/").status_code != 301

@@ -105,7 +105,7 @@ def test_every_page_and_endpoint_follows_the_role_policy(role, role_users):
     ],
 )
 def test_only_diskominfo_writes_reference_data(role, allowed, role_users):
-    from compliance.models import Office
+    from places.models import Office
 
     office = Office.objects.get(code="74.71.01.1005")
     response = client_as(role, role_users).post(
@@ -123,7 +123,7 @@ def test_only_diskominfo_writes_reference_data(role, allowed, role_users):
 
 
 def test_a_camat_sees_only_their_kecamatan_on_the_office_page(role_users):
-    from compliance.models import Office
+    from places.models import Office
 
     camat = client_as("camat", role_users)
     own = Office.objects.get(code="74.71.01.1005")

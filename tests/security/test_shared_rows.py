@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.test import Client
 
-from compliance.models import Holiday, Kecamatan, LocalGovernment
 from kelurahan_monitor import roles
+from places.models import Holiday, Kecamatan, LocalGovernment
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +117,7 @@ def test_the_admin_refuses_a_national_holiday_from_a_government(konawe_diskominf
     client = logged_in(konawe_diskominfo)
     before = Holiday.objects.count()
     response = client.post(
-        "/admin/compliance/holiday/add/",
+        "/admin/places/holiday/add/",
         {"date": "2026-12-02", "name": "Libur palsu", "kind": "national", "local_government": ""},
     )
     assert response.status_code == 200  # the form again, with the error
@@ -125,7 +125,7 @@ def test_the_admin_refuses_a_national_holiday_from_a_government(konawe_diskominf
     assert Holiday.objects.count() == before
     holiday = national_holiday()
     change = client.post(
-        f"/admin/compliance/holiday/{holiday.pk}/change/",
+        f"/admin/places/holiday/{holiday.pk}/change/",
         {"date": str(holiday.date), "name": "Diganti", "kind": holiday.kind},
     )
     assert change.status_code == 403

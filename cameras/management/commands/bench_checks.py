@@ -14,7 +14,7 @@ from cameras import services
 from cameras.models import Camera, Observation
 from cameras.sources.frames import decode_image
 from cameras.vision import Detection, PeopleDetector, get_detector
-from compliance.models import Kecamatan, LocalGovernment, Office
+from places.models import Kecamatan, LocalGovernment, Office
 
 # The camera servers live with the tests; the benchmark reuses them rather than a copy.
 from tests.camservers.http_camera import (

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from cameras.domain.wall import still_slot
 from cameras.models import Camera, CameraKind, CameraStill
-from compliance.models import Kecamatan, LocalGovernment
-from compliance.seeding import synthetic_kecamatan_code
 from kelurahan_monitor.benchmarking import time_page
+from places.models import Kecamatan, LocalGovernment
+from places.seeding import synthetic_kecamatan_code
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cameras.demo import create_demo_public_cameras
-from compliance.models import LocalGovernment
+from places.models import LocalGovernment
 
 
 class Command(BaseCommand):

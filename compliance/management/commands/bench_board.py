@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cameras.models import Camera, Observation
-from compliance.models import DailyVerdict, Kecamatan, LocalGovernment, Office
-from compliance.seeding import synthetic_kecamatan_code
+from compliance.models import DailyVerdict
 from kelurahan_monitor.benchmarking import time_page
+from places.models import Kecamatan, LocalGovernment, Office
+from places.seeding import synthetic_kecamatan_code
 
 STATUS_CYCLE = (
     ["on_time"] * 12 + ["late"] * 4 + ["not_opened", "no_data", "no_data", "excused"]

@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cameras.models import Camera, Observation
-from compliance.models import Kecamatan, LocalGovernment, Office, OpeningHours
 from compliance.services import plan_due_checks
+from places.models import Kecamatan, LocalGovernment, Office, OpeningHours
 
 
 class Command(BaseCommand):

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from compliance import replay
 from compliance.demo import build_demo_scenario
-from compliance.models import DailyVerdict, Office
-from compliance.services import load_calendars
+from compliance.models import DailyVerdict
+from places.calendar import load_calendars
+from places.models import Office
 
 MORNING_END = time(10, 30)
 EARLIEST = time(7, 0)

@@ -2,8 +2,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from compliance.models import Office
 from compliance.services import recompute_verdicts
+from places.models import Office
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from compliance import replay
-from compliance.models import Office
+from places.models import Office
 
 
 class Command(BaseCommand):

@@ -3,11 +3,11 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from compliance.models import Kecamatan, LocalGovernment, StaffProfile
 from kelurahan_monitor.roles import Role
+from places.models import Kecamatan, LocalGovernment, StaffProfile
 
 # What each role may do in the admin (the dashboard and API ask kelurahan_monitor.roles).
-ADMIN_APPS = ("compliance", "cameras", "reports", "complaints")
+ADMIN_APPS = ("places", "compliance", "cameras", "reports", "complaints")
 MANAGED_BY_DISKOMINFO = ("add", "change", "delete", "view")
 
 

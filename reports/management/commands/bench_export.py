@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from compliance.models import DailyVerdict, Kecamatan, LocalGovernment, Office, VerdictStatus
+from compliance.models import DailyVerdict, VerdictStatus
+from places.models import Kecamatan, LocalGovernment, Office
 from reports import csv_export, excel, selectors
 
 GOVERNMENT_CODE = "99.99"

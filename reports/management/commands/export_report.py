@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from compliance.models import LocalGovernment
+from places.models import LocalGovernment
 from reports import csv_export, services
 
 

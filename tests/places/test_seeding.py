@@ -4,14 +4,8 @@ from datetime import date, time
 import pytest
 from django.core.management import call_command
 
-from compliance.models import (
-    Holiday,
-    Kecamatan,
-    Office,
-    OpeningHours,
-    SpecialPeriod,
-)
-from compliance.seeding import DATA_DIR, seed_local_government, sync_national_holidays
+from places.models import Holiday, Kecamatan, Office, OpeningHours, SpecialPeriod
+from places.seeding import DATA_DIR, seed_local_government, sync_national_holidays
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from compliance.models import Kecamatan
-from compliance.seeding import synthetic_kecamatan_code
+from places.models import Kecamatan
+from places.seeding import synthetic_kecamatan_code
 
 
 def test_synthetic_kecamatan_codes_are_unique_and_fit_the_column():

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 
-from compliance.models import (
+from places.models import (
     Holiday,
     Kecamatan,
     LocalGovernment,

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from compliance.seeding import DATA_DIR, SeedReport, seed_local_government, sync_national_holidays
+from places.seeding import DATA_DIR, SeedReport, seed_local_government, sync_national_holidays
 
 
 class SeedCommand(BaseCommand):

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from compliance.seed_command import SeedCommand
+from places.seed_command import SeedCommand
 
 
 class Command(SeedCommand):

@@ -17,7 +17,7 @@ import holidays as holiday_calendars
 from django.db import transaction
 from django.db.models import Model
 
-from compliance.models import (
+from places.models import (
     Holiday,
     Kecamatan,
     LocalGovernment,
@@ -72,7 +72,7 @@ def _hhmm(text: str) -> time:
 
 @transaction.atomic
 def seed_local_government(seed_file: Path, report: SeedReport | None = None) -> SeedReport:
-    """Load a government JSON seed (see compliance/data/kota_kendari.json) and its CSVs."""
+    """Load a government JSON seed (see places/data/kota_kendari.json) and its CSVs."""
     report = report or SeedReport()
     spec = json.loads(seed_file.read_text(encoding="utf-8"))
     government = _upsert(
