@@ -157,9 +157,15 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
     assert "cdn.jsdelivr" not in docs
 
 
-def test_a_second_holiday_on_the_same_date_is_refused_with_400(role_users, client):
+def test_a_second_holiday_on_the_same_date_is_refused_with_400(role_users, kendari, client):
     client.force_login(role_users["diskominfo"])
-    body = {"date": "2000-01-01", "kind": "cuti_bersama", "name": "Cuti"}
+    # A government's own (local) holiday: national ones are the deployment's to write.
+    body = {
+        "date": "2000-01-01",
+        "kind": "local",
+        "name": "Hari jadi",
+        "local_government": kendari.pk,
+    }
     assert client.post("/api/v1/holidays/", body).status_code == 201
     response = client.post("/api/v1/holidays/", body)
     assert response.status_code == 400
