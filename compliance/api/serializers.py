@@ -101,6 +101,32 @@ class OpeningHoursSerializer(ScopedSerializer):
             raise serializers.ValidationError({"min_staff": "at least 1"})
         if attrs.get("grace_minutes", 0) > 240:
             raise serializers.ValidationError({"grace_minutes": "at most 240"})
+        stored = self.instance if self.partial else None
+        office = attrs.get("office") if "office" in attrs or stored is None else stored.office
+        government = attrs.get("local_government") or (
+            stored.local_government if stored is not None else None
+        )
+        if office is not None:
+            office_government_id = office.kecamatan.local_government_id
+            if government is not None and government.pk != office_government_id:
+                raise serializers.ValidationError(
+                    {"local_government": "the office belongs to another local government"}
+                )
+            attrs["local_government"] = office.kecamatan.local_government
+        elif government is None:
+            raise serializers.ValidationError(
+                {"local_government": "required for a government's default hours (no office)"}
+            )
+        weekday = attrs.get("weekday", getattr(self.instance, "weekday", -1))
+        same = OpeningHours.objects.filter(weekday=weekday)
+        if office is not None:
+            same = same.filter(office=office)
+        else:
+            same = same.filter(office__isnull=True, local_government=attrs["local_government"])
+        if self.instance is not None:
+            same = same.exclude(pk=self.instance.pk)
+        if same.exists():
+            raise serializers.ValidationError({"weekday": "hours for this weekday already exist"})
         return attrs
 
 
