@@ -18,16 +18,9 @@ from django.test import Client
 
 from cameras.models import Camera, CameraStill, Evidence, Observation
 from complaints.models import Complaint
-from compliance.models import (
-    DailyVerdict,
-    Excuse,
-    Holiday,
-    Kecamatan,
-    LocalGovernment,
-    Office,
-    OpeningHours,
-)
+from compliance.models import DailyVerdict
 from incidents.models import Incident
+from places.models import Excuse, Holiday, Kecamatan, LocalGovernment, Office, OpeningHours
 from reports.models import Report
 
 pytestmark = pytest.mark.django_db

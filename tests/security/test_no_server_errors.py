@@ -4,7 +4,7 @@ the product's error shape (API body, Open311 error list, or the not-found page).
 import pytest
 from django.test import Client
 
-from compliance.models import Office, OpeningHours
+from places.models import Office, OpeningHours
 
 pytestmark = pytest.mark.django_db
 
