@@ -1,4 +1,5 @@
 from django.contrib.auth.base_user import AbstractBaseUser
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
@@ -78,7 +79,22 @@ class OfficeSerializer(ScopedSerializer):
         return value
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+        "example": "07:30:00",
+        "description": "Local wall-clock time of the office's zone, without an offset.",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A local time of day. OpenAPI's "time" format is RFC 3339's full-time, which needs an
+    offset; opening hours have none (they follow the office's zone)."""
+
+
 class OpeningHoursSerializer(ScopedSerializer):
+    opens_at = LocalTimeField()
+    closes_at = LocalTimeField()
     class Meta:
         model = OpeningHours
         fields = [
