@@ -8,7 +8,7 @@ service_request_id is the complaint's tracking code. Errors follow the spec:
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils import timezone
@@ -150,15 +150,13 @@ def _form_data(params: QueryDict | dict, now: datetime) -> tuple[dict, list[str]
     raw_visit = (params.get("attribute[visited_at]") or "").strip()
     visited: datetime | None = now
     if raw_visit:
-        try:
-            visited = parse_datetime(raw_visit)
-        except ValueError:
-            visited = None
+        visited = None
+        parsed = _parse_date_param(raw_visit)
+        if isinstance(parsed, datetime):
+            visited = parsed
         if visited is None:
             problems.append(_("attribute[visited_at] harus berupa waktu ISO 8601."))
     if visited is not None:
-        if timezone.is_naive(visited):
-            visited = timezone.make_aware(visited)
         local = timezone.localtime(visited)
         data["visit_date"] = local.date().isoformat()
         data["visit_time"] = local.strftime("%H:%M")
@@ -222,15 +220,20 @@ def _create_request(request: HttpRequest) -> HttpResponse:
 
 
 def _parse_date_param(value: str | None) -> datetime | bool | None:
+    """An aware datetime, None when absent, False when it is not a usable ISO 8601 time (a
+    malformed one, 2026-02-30, or one at the calendar's edge that cannot be moved to UTC)."""
     if not value:
         return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        try:
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None:
             parsed = datetime.combine(date.fromisoformat(value), time.min)
-        except ValueError:
+        aware = timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+        if not 2000 <= aware.astimezone(UTC).year <= 2099:
             return False
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+    except (ValueError, OverflowError):
+        return False
+    return aware
 
 
 def _list_requests(request: HttpRequest) -> HttpResponse:

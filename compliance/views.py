@@ -56,13 +56,20 @@ def _require_dashboard_role(request: HttpRequest) -> None:
         raise PermissionDenied(_("Akun ini belum memiliki akses ke dasbor."))
 
 
+# Pages show days of this product's life: far enough either way for any real record, and
+# far from date.min/date.max, where "the previous week" would overflow.
+FIRST_SUPPORTED_DAY = date(2000, 1, 1)
+LAST_SUPPORTED_DAY = date(2099, 12, 31)
+
+
 def _parse_day(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    return day if FIRST_SUPPORTED_DAY <= day <= LAST_SUPPORTED_DAY else None
 
 
 def _day_or_404(value: str) -> date:
@@ -181,10 +188,10 @@ def week(request: HttpRequest, day: str) -> HttpResponse:
 @require_GET
 def month(request: HttpRequest, month: str) -> HttpResponse:
     _require_dashboard_role(request)
-    try:
-        first = date.fromisoformat(f"{month}-01")
-    except ValueError as error:
-        raise Http404(_("Bulan tidak dikenal.")) from error
+    first_or_none = _parse_day(f"{month}-01")
+    if first_or_none is None:
+        raise Http404(_("Bulan tidak dikenal."))
+    first = first_or_none
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     period = selectors.period_for_offices(first, last, request.user)
     rates = {day_rate.day: day_rate for day_rate in period.days}

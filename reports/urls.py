@@ -4,6 +4,9 @@ from django.urls import path, register_converter
 
 from reports import views
 
+# Exports cover days of the product's life; year 1 or 9999 is a probe, not a report (404).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
 
 class ReportDateConverter:
     """YYYY-MM-DD → date; an impossible date (2026-02-30) does not match (404)."""
@@ -11,7 +14,10 @@ class ReportDateConverter:
     regex = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
     def to_python(self, value: str) -> date:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValueError(value)
+        return day
 
     def to_url(self, value: date | str) -> str:
         return value.isoformat() if isinstance(value, date) else str(value)
@@ -24,7 +30,7 @@ class ReportMonthConverter:
 
     def to_python(self, value: str) -> tuple[int, int]:
         year, month = (int(part) for part in value.split("-"))
-        if not 1 <= month <= 12:
+        if not 1 <= month <= 12 or not FIRST_YEAR <= year <= LAST_YEAR:
             raise ValueError(value)
         return year, month
 

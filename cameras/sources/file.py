@@ -19,7 +19,7 @@ from .base import (
     run_with_deadline,
 )
 from .frames import MAX_IMAGE_BYTES, decode_image
-from .rtsp import open_video_capture
+from .rtsp import check_video_size, open_video_capture
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 
@@ -55,6 +55,7 @@ def _read_video(
     try:
         if not capture.isOpened():
             raise NotAnImage(f"{path.name}: not a readable image or video")
+        check_video_size(capture, path.name)
         fps = capture.get(cv2.CAP_PROP_FPS)  # 0 when the container does not say
         step = max(1, round(interval_s * fps)) if fps and fps > 0 else 1
         taken: list[NDArray[np.uint8]] = []

@@ -2,13 +2,15 @@
 
 The response's Content-Type decides: multipart/x-mixed-replace is read as MJPEG (one connection
 kept open for a burst), anything else is one image per request (re-requested for a burst).
-The deadline is enforced without threads: connect and header timeouts are the time left, and
-before every body read the socket timeout is set to the time left, so neither a silent server
-nor one that drips a byte per second can hold a capture past its deadline.
+The deadline is one total budget for connect, TLS, redirects, headers and body. Socket timeouts
+alone cannot give that (each read of a server dripping one byte every 2 s succeeds, and every
+redirect starts afresh), so a watchdog timer shuts down every socket of the capture when the
+deadline passes: whatever read is blocked then fails at once and the capture reports a timeout.
 """
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -16,8 +18,11 @@ from collections import OrderedDict
 
 import numpy as np
 import requests
+import requests.adapters
 import urllib3.exceptions
 from numpy.typing import NDArray
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from .base import (
     AuthFailed,
@@ -76,6 +81,74 @@ def _remember_challenge(key: tuple[str, str], challenge: Challenge | None, count
             _CHALLENGES.popitem(last=False)
 
 
+class _Watchdog:
+    """Shuts down every socket of one capture when its deadline passes."""
+
+    def __init__(self, deadline: Deadline) -> None:
+        self.fired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(deadline.remaining(), 0.0), self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            fired = self.fired
+        if fired:
+            _shut(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    # The plain socket's shutdown, also for TLS sockets: it wakes a recv blocked in another
+    # thread without touching the TLS state that thread is using.
+    with contextlib.suppress(OSError):  # already closed
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _WatchedAdapter(requests.adapters.HTTPAdapter):
+    """Hands every socket this session opens (redirects included) to the watchdog."""
+
+    def __init__(self, watchdog: _Watchdog) -> None:
+        self.watchdog = watchdog
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        super().init_poolmanager(*args, **kwargs)  # type: ignore[arg-type]
+        watch = self.watchdog.watch
+
+        class Connection(HTTPConnection):
+            def _new_conn(self) -> socket.socket:
+                sock = super()._new_conn()
+                watch(sock)
+                return sock
+
+        class SecureConnection(HTTPSConnection):
+            def _new_conn(self) -> socket.socket:
+                sock = super()._new_conn()
+                watch(sock)
+                return sock
+
+        class Pool(HTTPConnectionPool):
+            ConnectionCls = Connection
+
+        class SecurePool(HTTPSConnectionPool):
+            ConnectionCls = SecureConnection
+
+        self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": SecurePool}
+
+
 class _HttpCamera:
     """One capture's HTTP conversation: a session, the auth challenge and the deadline."""
 
@@ -85,7 +158,11 @@ class _HttpCamera:
         self.url = address.url_without_credentials()
         self.safe_url = redact_url(address.url)
         self.username, self.password = address.credentials()
+        self.watchdog = _Watchdog(deadline)
         self.session = requests.Session()
+        adapter = _WatchedAdapter(self.watchdog)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
         self.session.max_redirects = 3
         self.session.trust_env = False  # a proxy from the environment must not see cameras
         self.path_url = requests.Request("GET", self.url).prepare().path_url
@@ -96,6 +173,7 @@ class _HttpCamera:
             self.challenge, self.nonce_count = _remembered_challenge(self._challenge_key)
 
     def close(self) -> None:
+        self.watchdog.cancel()
         self.session.close()
         if self.username:
             _remember_challenge(self._challenge_key, self.challenge, self.nonce_count)
@@ -152,17 +230,30 @@ class _HttpCamera:
             except ValueError as exc:
                 raise AuthFailed(f"{self.safe_url}: {exc}") from None
         try:
-            return self.session.get(self.url, headers=headers, timeout=(left, left), stream=True)
-        except _TIMEOUT_ERRORS:
-            raise CaptureTimeout(
-                f"{self.safe_url}: no answer within {self.deadline.seconds:g} s"
-            ) from None
-        except requests.exceptions.SSLError:
-            raise CameraUnreachable(f"{self.safe_url}: TLS handshake failed") from None
-        except requests.exceptions.ConnectionError as exc:
-            raise CameraUnreachable(f"{self.safe_url}: {_reason(exc)}") from None
+            response = self.session.get(
+                self.url, headers=headers, timeout=(left, left), stream=True
+            )
         except requests.exceptions.RequestException as exc:
-            raise CameraUnreachable(f"{self.safe_url}: {type(exc).__name__}") from None
+            raise self._failure(exc) from None
+        if self.watchdog.fired:
+            response.close()
+            raise self._timeout("no answer")
+        return response
+
+    def _timeout(self, what: str) -> CaptureTimeout:
+        return CaptureTimeout(f"{self.safe_url}: {what} within {self.deadline.seconds:g} s")
+
+    def _failure(self, exc: requests.exceptions.RequestException) -> Exception:
+        """The typed error for a failed request (a watchdog shutdown is the deadline)."""
+        if self.watchdog.fired or isinstance(exc, _TIMEOUT_ERRORS):
+            return self._timeout("no answer")
+        if isinstance(exc, requests.exceptions.SSLError):
+            return CameraUnreachable(f"{self.safe_url}: TLS handshake failed")
+        if isinstance(exc, requests.exceptions.TooManyRedirects):
+            return CameraUnreachable(f"{self.safe_url}: too many redirects")
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            return CameraUnreachable(f"{self.safe_url}: {_reason(exc)}")
+        return CameraUnreachable(f"{self.safe_url}: {type(exc).__name__}")
 
     def read_chunk(self, response: requests.Response, what: str) -> bytes:
         """At most one socket read, never blocking past the deadline; b'' at end of body."""
@@ -172,15 +263,18 @@ class _HttpCamera:
         if sock is not None:
             sock.settimeout(left)
         try:
-            return response.raw.read1(_CHUNK) or b""
+            chunk = response.raw.read1(_CHUNK) or b""
         except _TIMEOUT_ERRORS:
-            raise CaptureTimeout(
-                f"{self.safe_url}: {what} stalled; no frame within {self.deadline.seconds:g} s"
-            ) from None
+            raise self._timeout(f"{what} stalled; no frame") from None
         except (urllib3.exceptions.ProtocolError, OSError) as exc:
+            if self.watchdog.fired:
+                raise self._timeout(f"{what} stalled; no frame") from None
             if isinstance(exc, urllib3.exceptions.ProtocolError) and "IncompleteRead" in str(exc):
                 raise NotAnImage(f"{self.safe_url}: connection closed mid-image") from None
             raise CameraUnreachable(f"{self.safe_url}: connection lost during {what}") from None
+        if self.watchdog.fired:
+            raise self._timeout(f"{what} stalled; no frame")
+        return chunk
 
     def read_image(self, response: requests.Response) -> NDArray[np.uint8]:
         """Read a single-image body (bounded by MAX_IMAGE_BYTES) and decode it."""

@@ -31,6 +31,7 @@ from .base import (
     redact_url,
     run_with_deadline,
 )
+from .frames import check_pixel_limit
 from .httpauth import authorization_for, parse_challenges, pick_challenge
 
 DEFAULT_RTSP_PORT = 554
@@ -163,6 +164,15 @@ def open_video_capture(source: str, deadline: Deadline) -> cv2.VideoCapture:
     return cv2.VideoCapture(source, cv2.CAP_FFMPEG, params)
 
 
+def check_video_size(capture: cv2.VideoCapture, what: str) -> None:
+    """Refuse a stream whose declared frame size exceeds MAX_IMAGE_PIXELS before reading a
+    frame (FFmpeg knows the size from the stream header once it is open)."""
+    width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH) or 0)
+    height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT) or 0)
+    if width > 0 and height > 0:
+        check_pixel_limit((width, height), what)
+
+
 def _read_stream(
     url: str, safe: str, deadline: Deadline, frames: int, interval_s: float
 ) -> list[NDArray[np.uint8]]:
@@ -172,6 +182,7 @@ def _read_stream(
         if not capture.isOpened():
             deadline.check(f"{safe}: opening the stream")
             raise CameraUnreachable(f"{safe}: FFmpeg could not open the stream")
+        check_video_size(capture, safe)
         taken: list[NDArray[np.uint8]] = []
         while len(taken) < frames:
             if taken:

@@ -1,4 +1,5 @@
 from django.contrib.auth.base_user import AbstractBaseUser
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
@@ -78,7 +79,22 @@ class OfficeSerializer(ScopedSerializer):
         return value
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+        "example": "07:30:00",
+        "description": "Local wall-clock time of the office's zone, without an offset.",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A local time of day. OpenAPI's "time" format is RFC 3339's full-time, which needs an
+    offset; opening hours have none (they follow the office's zone)."""
+
+
 class OpeningHoursSerializer(ScopedSerializer):
+    opens_at = LocalTimeField()
+    closes_at = LocalTimeField()
     class Meta:
         model = OpeningHours
         fields = [
@@ -101,6 +117,32 @@ class OpeningHoursSerializer(ScopedSerializer):
             raise serializers.ValidationError({"min_staff": "at least 1"})
         if attrs.get("grace_minutes", 0) > 240:
             raise serializers.ValidationError({"grace_minutes": "at most 240"})
+        stored = self.instance if self.partial else None
+        office = attrs.get("office") if "office" in attrs or stored is None else stored.office
+        government = attrs.get("local_government") or (
+            stored.local_government if stored is not None else None
+        )
+        if office is not None:
+            office_government_id = office.kecamatan.local_government_id
+            if government is not None and government.pk != office_government_id:
+                raise serializers.ValidationError(
+                    {"local_government": "the office belongs to another local government"}
+                )
+            attrs["local_government"] = office.kecamatan.local_government
+        elif government is None:
+            raise serializers.ValidationError(
+                {"local_government": "required for a government's default hours (no office)"}
+            )
+        weekday = attrs.get("weekday", getattr(self.instance, "weekday", -1))
+        same = OpeningHours.objects.filter(weekday=weekday)
+        if office is not None:
+            same = same.filter(office=office)
+        else:
+            same = same.filter(office__isnull=True, local_government=attrs["local_government"])
+        if self.instance is not None:
+            same = same.exclude(pk=self.instance.pk)
+        if same.exists():
+            raise serializers.ValidationError({"weekday": "hours for this weekday already exist"})
         return attrs
 
 
