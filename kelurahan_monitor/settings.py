@@ -198,8 +198,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "polling_interval": 0.2,
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # Must stay far above any countdown or ETA we use (checks expire within minutes).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Redis hands an unacknowledged message to another worker after this. It must exceed the
+    # longest task plus its retry countdown (a shorter one runs a long report twice), and
+    # nothing relies on it to recover a check: the tick reclaims a check whose worker died
+    # after the check lease (3 min). See tests/test_celery_app.py.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_S", default=2400)
+    }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2)
