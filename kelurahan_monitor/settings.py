@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "reports",
     "complaints",
     "incidents",
+    "devtools",
 ]
 
 MIDDLEWARE = [
