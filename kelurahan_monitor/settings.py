@@ -179,6 +179,9 @@ CAMERA_CREDENTIALS_KEYS = env.list("CAMERA_CREDENTIALS_KEY", default=[])
 # (and then set only by a superuser). Production leaves this off.
 CAMERA_LOCAL_SOURCES = env.bool("CAMERA_LOCAL_SOURCES", default=DEMO_MODE)
 CAMERA_CAPTURE_TIMEOUT_S = env.float("CAMERA_CAPTURE_TIMEOUT_S", default=10.0)
+# A running check older than this lost its worker; the tick dispatches it again. Must stay
+# above the check task's hard time limit (60 s).
+CHECK_LEASE_SECONDS = env.int("CHECK_LEASE_SECONDS", default=180)
 # Empty: the default detector of cameras.vision (see `python manage.py evaluate_detector`).
 PEOPLE_DETECTOR = env.str("PEOPLE_DETECTOR", default="")
 # Public-area cameras (squares, roads) see small, distant people: the crowd pipeline by default.

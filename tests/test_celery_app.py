@@ -35,7 +35,7 @@ def test_the_redis_visibility_timeout_fits_the_longest_task_and_its_retries(tmp_
     """A message redelivered while its task still runs would run it twice; the visibility
     timeout must outlast every task's hard limit plus the longest retry countdown."""
     from cameras import tasks as camera_tasks
-    from cameras.services import CLAIM_LEASE
+    from cameras.services import claim_lease
     from tests.test_settings_from_environment import REPO
 
     probe = (
@@ -68,4 +68,4 @@ def test_the_redis_visibility_timeout_fits_the_longest_task_and_its_retries(tmp_
     assert timeout > longest + longest_countdown
     # The check's own hard limit stays inside its lease: a running claim older than the lease
     # belongs to a dead worker, and the tick may reclaim it.
-    assert (camera_tasks.run_camera_check.time_limit or 0) < CLAIM_LEASE.total_seconds()
+    assert (camera_tasks.run_camera_check.time_limit or 0) < claim_lease().total_seconds()

@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 
 from cameras.models import Observation, ObservationStatus
-from cameras.services import CLAIM_LEASE
+from cameras.services import claim_lease
 from cameras.tasks import run_camera_check
 from compliance.models import Office
 from compliance.tasks import tick_and_publish
@@ -85,10 +85,10 @@ def test_a_check_whose_whole_worker_was_killed_is_reclaimed_by_the_tick(
         assert status_of(observation) == ObservationStatus.RUNNING
         start_worker(concurrency=1, queues="vision")
         # Inside the lease nothing is reclaimed; after it, the tick dispatches the slot again.
-        tick_and_publish(claimed_at + CLAIM_LEASE - timedelta(seconds=5))
+        tick_and_publish(claimed_at + claim_lease() - timedelta(seconds=5))
         assert status_of(observation) == ObservationStatus.RUNNING
         started = time.monotonic()
-        tick_and_publish(claimed_at + CLAIM_LEASE + timedelta(seconds=1))
+        tick_and_publish(claimed_at + claim_lease() + timedelta(seconds=1))
         wait_for(
             lambda: status_of(observation) == ObservationStatus.OK,
             90,
