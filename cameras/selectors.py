@@ -1,13 +1,12 @@
 """Read queries of the command-centre wall and the public camera page."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cameras.domain.wall import (
@@ -20,7 +19,6 @@ from cameras.domain.wall import (
     sparkline,
 )
 from cameras.models import Camera, CameraGroup, CameraKind, CameraStill, HealthState
-from compliance.models import DailyVerdict, VerdictStatus
 from kelurahan_monitor import roles
 from kelurahan_monitor.roles import User
 from places.models import LocalGovernment
@@ -63,25 +61,37 @@ class WallGroup:
     tiles: list[WallTile] = field(default_factory=list)
 
 
-def _today_verdicts(cameras: Iterable[Camera], now: datetime) -> dict[int, DailyVerdict]:
+@dataclass(frozen=True)
+class OfficeBadge:
+    """What the wall shows of an office's day: its verdict status, in words."""
+
+    status: str
+    label: str
+    minutes_late: int | None = None
+
+
+# Judging offices is compliance's; the wall only shows the words. Compliance registers its
+# reader when the apps load (compliance.apps), so the dependency points from compliance down
+# to cameras and never back. (office ids, now) -> office id -> badge.
+OfficeBadgeReader = Callable[[set[int], datetime], Mapping[int, OfficeBadge]]
+_office_badge_reader: OfficeBadgeReader | None = None
+
+
+def register_office_badges(reader: OfficeBadgeReader) -> None:
+    global _office_badge_reader
+    _office_badge_reader = reader
+
+
+def _office_badges(cameras: Iterable[Camera], now: datetime) -> Mapping[int, OfficeBadge]:
     office_ids = {camera.office_id for camera in cameras if camera.office_id}
-    if not office_ids:
+    if not office_ids or _office_badge_reader is None:
         return {}
-    today = timezone.localdate(now)
-    return {
-        verdict.office_id: verdict
-        for verdict in DailyVerdict.objects.filter(office_id__in=office_ids, date=today)
-    }
+    return _office_badge_reader(office_ids, now)
 
 
-def _tile(camera: Camera, verdict: DailyVerdict | None, now: datetime) -> WallTile:
+def _tile(camera: Camera, badge: OfficeBadge | None, now: datetime) -> WallTile:
     picture = camera.latest_picture
     still = camera.latest_still if camera.latest_still_id else None
-    status = ""
-    minutes_late = None
-    if verdict is not None:
-        status = verdict.override_status or verdict.status
-        minutes_late = verdict.minutes_late
     return WallTile(
         camera_id=camera.pk,
         name=camera.name,
@@ -96,9 +106,9 @@ def _tile(camera: Camera, verdict: DailyVerdict | None, now: datetime) -> WallTi
             reverse("cameras:wall_still", args=[camera.pk, picture.pk]) if picture else ""
         ),
         people=still.people_count if still is not None else None,
-        verdict=status,
-        verdict_label=str(VerdictStatus(status).label) if status else "",
-        minutes_late=minutes_late,
+        verdict=badge.status if badge is not None else "",
+        verdict_label=badge.label if badge is not None else "",
+        minutes_late=badge.minutes_late if badge is not None else None,
         is_public=camera.is_public,
     )
 
@@ -107,10 +117,10 @@ def wall(user: User, now: datetime, group_by: str = "kecamatan", group_id: int |
     """(groups of tiles, cameras shown). `group_by` is "kecamatan" or "grup" (operator groups;
     `group_id` shows only that one). Three queries whatever the number of cameras."""
     cameras = list(wall_cameras(user))
-    verdicts = _today_verdicts(cameras, now)
+    badges = _office_badges(cameras, now)
     tiles = {
         camera.pk: _tile(
-            camera, verdicts.get(camera.office_id) if camera.office_id is not None else None, now
+            camera, badges.get(camera.office_id) if camera.office_id is not None else None, now
         )
         for camera in cameras
     }

@@ -35,8 +35,14 @@ from places.models import Kecamatan, LocalGovernment, Office
 
 logger = logging.getLogger(__name__)
 
+
 # A running claim older than this is abandoned (worker gone without the broker noticing).
-CLAIM_LEASE = timedelta(minutes=3)
+def claim_lease() -> timedelta:
+    """A running claim older than this is abandoned (the worker died without the broker
+    noticing): the tick dispatches the slot again. Above the check's hard time limit."""
+    return timedelta(seconds=settings.CHECK_LEASE_SECONDS)
+
+
 # Errors worth another try within the slot's window: the link may come back.
 TRANSIENT_ERRORS: tuple[type[sources.CaptureError], ...] = (
     sources.CaptureTimeout,
@@ -88,7 +94,7 @@ def claim_observation(observation_id: int, token: str, now: datetime) -> bool:
     claimable = (
         Q(status=ObservationStatus.PENDING)
         | Q(status=ObservationStatus.RUNNING, claim_token=token)
-        | Q(status=ObservationStatus.RUNNING, claimed_at__lt=now - CLAIM_LEASE)
+        | Q(status=ObservationStatus.RUNNING, claimed_at__lt=now - claim_lease())
     )
     taken = Observation.objects.filter(claimable, pk=observation_id).update(
         status=ObservationStatus.RUNNING, claim_token=token, claimed_at=now

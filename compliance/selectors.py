@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cameras.models import Camera, Evidence, Observation, ObservationStatus
+from cameras.selectors import OfficeBadge
 from compliance import domain, services
 from compliance.domain import ranking
 from compliance.models import DailyVerdict, VerdictChange, VerdictStatus
@@ -876,3 +877,15 @@ def plot_timeline(
 def office_codes_for_user(user: User) -> list[tuple[str, str]]:
     """(code, name) of every visible office, for the office picker."""
     return list(visible_offices(user).order_by("name").values_list("code", "name"))
+
+
+def wall_office_badges(office_ids: set[int], now: datetime) -> dict[int, OfficeBadge]:
+    """Today's verdict of each office, as the command-centre wall shows it (one query)."""
+    today = timezone.localdate(now)
+    badges = {}
+    for verdict in DailyVerdict.objects.filter(office_id__in=office_ids, date=today):
+        status = verdict.override_status or verdict.status
+        badges[verdict.office_id] = OfficeBadge(
+            status, str(VerdictStatus(status).label), verdict.minutes_late
+        )
+    return badges

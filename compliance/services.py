@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from cameras.models import Camera, Observation, ObservationStatus
-from cameras.services import CLAIM_LEASE
+from cameras.services import claim_lease
 from compliance import alerts, domain
 from compliance.models import DailyVerdict, SecurityEvent, TickCursor, VerdictChange
 from places.calendar import forget_cached_calendars, load_calendars, zone_of
@@ -178,7 +178,7 @@ def reclaim_lost_checks(now: datetime) -> list[tuple[int, datetime]]:
     lost_message = Q(
         status=ObservationStatus.PENDING, dispatched_at__lt=now - REDISPATCH_AFTER
     ) | Q(status=ObservationStatus.PENDING, dispatched_at__isnull=True)
-    lost_worker = Q(status=ObservationStatus.RUNNING, claimed_at__lt=now - CLAIM_LEASE)
+    lost_worker = Q(status=ObservationStatus.RUNNING, claimed_at__lt=now - claim_lease())
     candidates = list(
         Observation.objects.filter(open_window & (lost_message | lost_worker))
         .filter(dispatch_count__lt=MAX_DISPATCHES)
@@ -223,7 +223,7 @@ def settle_expired_checks(now: datetime) -> int:
     happened to it: never dispatched, message lost, broker down, worker killed. A running
     check keeps its slot until its lease runs out (it may still be writing)."""
     unsettled = Q(status=ObservationStatus.PENDING) | Q(
-        status=ObservationStatus.RUNNING, claimed_at__lt=now - CLAIM_LEASE
+        status=ObservationStatus.RUNNING, claimed_at__lt=now - claim_lease()
     )
     return Observation.objects.filter(unsettled, expires_at__lte=now).update(
         status=ObservationStatus.EXPIRED,

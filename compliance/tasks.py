@@ -31,7 +31,12 @@ def sync_national_holidays(years: list[int] | None = None) -> dict[str, int]:
 def plan_due_checks() -> int:
     """The one-minute tick (services.run_tick), then publish the checks and alert deliveries
     it claimed; what the broker refuses is released for the next tick."""
-    now = timezone.now()
+    return tick_and_publish(timezone.now())
+
+
+def tick_and_publish(now: datetime) -> int:
+    """One tick at `now`: run it, publish what it claimed, release what the broker refused.
+    Returns the number of checks published."""
     report = services.run_tick(now)
     expiry = dict(report.plan.dispatched)
     published = _publish_all(list(expiry), lambda pk: _send_check(pk, expiry[pk]))

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "reports",
     "complaints",
     "incidents",
+    "devtools",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,9 @@ CAMERA_CREDENTIALS_KEYS = env.list("CAMERA_CREDENTIALS_KEY", default=[])
 # (and then set only by a superuser). Production leaves this off.
 CAMERA_LOCAL_SOURCES = env.bool("CAMERA_LOCAL_SOURCES", default=DEMO_MODE)
 CAMERA_CAPTURE_TIMEOUT_S = env.float("CAMERA_CAPTURE_TIMEOUT_S", default=10.0)
+# A running check older than this lost its worker; the tick dispatches it again. Must stay
+# above the check task's hard time limit (60 s).
+CHECK_LEASE_SECONDS = env.int("CHECK_LEASE_SECONDS", default=180)
 # Empty: the default detector of cameras.vision (see `python manage.py evaluate_detector`).
 PEOPLE_DETECTOR = env.str("PEOPLE_DETECTOR", default="")
 # Public-area cameras (squares, roads) see small, distant people: the crowd pipeline by default.
@@ -199,8 +203,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "polling_interval": 0.2,
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
-    # Must stay far above any countdown or ETA we use (checks expire within minutes).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Redis hands an unacknowledged message to another worker after this. It must exceed the
+    # longest task plus its retry countdown (a shorter one runs a long report twice), and
+    # nothing relies on it to recover a check: the tick reclaims a check whose worker died
+    # after the check lease (3 min). See tests/test_celery_app.py.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_S", default=2400)
+    }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_CONCURRENCY = env.int("CELERY_WORKER_CONCURRENCY", default=2)

@@ -94,7 +94,7 @@ def test_a_redelivered_task_takes_over_its_own_claim(kendari, empty_camera):
 def test_an_abandoned_claim_is_taken_after_its_lease(kendari, empty_camera):
     observation = make_observation(kendari, empty_camera.url(OPEN_PATH))
     services.claim_observation(observation.pk, "dead-worker", SLOT)
-    later = SLOT + services.CLAIM_LEASE + timedelta(seconds=1)
+    later = SLOT + services.claim_lease() + timedelta(seconds=1)
     assert services.run_camera_check(observation.pk, "task-2", later).status == "ok"
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cameras.models import Observation, ObservationStatus
-from cameras.services import CLAIM_LEASE
+from cameras.services import claim_lease
 from compliance import selectors, services
 from places import calendar
 from places.models import Office, OpeningHours
@@ -69,7 +69,7 @@ def test_a_running_check_keeps_its_slot_until_its_lease_runs_out(office):
         status=ObservationStatus.RUNNING, claim_token="t", claimed_at=claimed
     )
     assert services.settle_expired_checks(slot.expires_at + timedelta(seconds=5)) == 0
-    assert services.settle_expired_checks(claimed + CLAIM_LEASE + timedelta(seconds=1)) == 1
+    assert services.settle_expired_checks(claimed + claim_lease() + timedelta(seconds=1)) == 1
     assert observation_at(office, wita(7, 30)).status == ObservationStatus.EXPIRED
 
 
@@ -85,7 +85,7 @@ def test_a_check_whose_worker_died_is_dispatched_again_once_then_settled(office)
 
     die(wita(7, 30, 5))
     assert services.reclaim_lost_checks(wita(7, 32)) == []  # still inside its lease
-    again = services.reclaim_lost_checks(wita(7, 30, 5) + CLAIM_LEASE + timedelta(seconds=1))
+    again = services.reclaim_lost_checks(wita(7, 30, 5) + claim_lease() + timedelta(seconds=1))
     assert [pk for pk, _ in again] == [slot.pk]
     row = observation_at(office, wita(7, 30))
     assert (row.status, row.claim_token, row.dispatch_count) == ("pending", "", 2)

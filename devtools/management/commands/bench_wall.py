@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cameras.domain.wall import still_slot
 from cameras.models import Camera, CameraKind, CameraStill
-from kelurahan_monitor.benchmarking import time_page
+from devtools.benchmarking import time_page
 from places.models import Kecamatan, LocalGovernment
 from places.seeding import synthetic_kecamatan_code
 

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from compliance import replay
-from compliance.demo import build_demo_scenario
 from compliance.models import DailyVerdict
+from devtools import replay
+from devtools.demo import build_demo_scenario
 from places.calendar import load_calendars
 from places.models import Office
 

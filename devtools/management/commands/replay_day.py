@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from compliance import replay
+from devtools import replay
 from places.models import Office
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cameras.models import Camera, Observation
 from compliance.models import DailyVerdict
-from kelurahan_monitor.benchmarking import time_page
+from devtools.benchmarking import time_page
 from places.models import Kecamatan, LocalGovernment, Office
 from places.seeding import synthetic_kecamatan_code
 

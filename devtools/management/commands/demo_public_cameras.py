@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cameras.demo import create_demo_public_cameras
+from devtools.demo_cameras import create_demo_public_cameras
 from places.models import LocalGovernment
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from cameras.models import Camera, CameraGroup, CameraKind
-from compliance.demo import SCENE
+from devtools.demo import SCENE
 from incidents.models import Incident, IncidentKind, Severity
 from places.models import Kecamatan, LocalGovernment
 
