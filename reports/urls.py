@@ -6,27 +6,25 @@ from reports import views
 
 
 class ReportDateConverter:
-    """YYYY-MM-DD → date; an impossible date (2026-02-30) does not match (404)."""
+    """YYYY-MM-DD, passed on as text: the view refuses an impossible or future date with a
+    clear message (rather than a bare 404)."""
 
     regex = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 
-    def to_python(self, value: str) -> date:
-        return date.fromisoformat(value)
+    def to_python(self, value: str) -> str:
+        return value
 
     def to_url(self, value: date | str) -> str:
         return value.isoformat() if isinstance(value, date) else str(value)
 
 
 class ReportMonthConverter:
-    """YYYY-MM → (year, month)."""
+    """YYYY-MM, passed on as text (see ReportDateConverter)."""
 
     regex = r"[0-9]{4}-[0-9]{2}"
 
-    def to_python(self, value: str) -> tuple[int, int]:
-        year, month = (int(part) for part in value.split("-"))
-        if not 1 <= month <= 12:
-            raise ValueError(value)
-        return year, month
+    def to_python(self, value: str) -> str:
+        return value
 
     def to_url(self, value: tuple[int, int] | str) -> str:
         if isinstance(value, tuple):
