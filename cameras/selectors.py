@@ -261,7 +261,9 @@ def crowd_label(level: CrowdLevel | None) -> str:
         CrowdLevel.BUSY: _("Ramai"),
         CrowdLevel.PACKED: _("Padat"),
     }
-    return labels[level] if level is not None else _("Tidak diketahui")
+    if level is None:
+        return _("Keramaian belum diketahui (tidak ada gambar baru)")
+    return labels[level]
 
 
 def _public_picture(camera: Camera) -> CameraStill | None:

@@ -177,6 +177,18 @@ class Board:
     zone_label: str
     generated_at: datetime = field(default_factory=timezone.now)
     complaints: int = 0  # citizens' complaints received that day about the visible offices
+    # Office cameras enabled, and how many of them had a settled check that day: "every
+    # camera sent a picture" may only be said when every camera was checked.
+    cameras_total: int = 0
+    cameras_checked: int = 0
+
+    @property
+    def no_data(self) -> int:
+        return sum(counter.count for counter in self.counters if counter.status == "no_data")
+
+    @property
+    def all_judged(self) -> bool:
+        return self.awaiting == 0
 
 
 def board_for_day(day: date, user: User, now: datetime | None = None) -> Board:
@@ -276,6 +288,7 @@ def board_for_day(day: date, user: User, now: datetime | None = None) -> Board:
         for name, tiles in tiles_by_kecamatan.items()
     )
     as_of = now if day >= today else _end_of_local_day(day)
+    cameras = _cameras_checked(user, day, as_of)
     holidays = tuple(
         Holiday.objects.filter(date=day).order_by("kind").values_list("name", flat=True)
     )
@@ -294,6 +307,19 @@ def board_for_day(day: date, user: User, now: datetime | None = None) -> Board:
         zone_label=zone_label(),
         generated_at=now,
         complaints=sum(tile.complaints for tile in all_tiles),
+        cameras_total=cameras["total"],
+        cameras_checked=cameras["checked"],
+    )
+
+
+def _cameras_checked(user: User, day: date, as_of: datetime) -> dict[str, int]:
+    """Enabled office cameras of the visible offices, and those with a settled check on the
+    office day `day` up to `as_of` (one query)."""
+    settled = Observation.objects.filter(
+        camera=OuterRef("pk"), office_date=day, slot__lte=as_of
+    ).exclude(status__in=UNSETTLED_OBSERVATION)
+    return Camera.objects.filter(enabled=True, office__in=visible_offices(user)).aggregate(
+        total=Count("id"), checked=Count("id", filter=Exists(settled))
     )
 
 
@@ -546,6 +572,8 @@ class KeyMoment:
     label: str
     people: int | None
     has_evidence: bool
+    captured: bool = True  # the camera delivered a picture at this check (status ok)
+    purged: bool = False  # older than the evidence retention: a kept picture is gone by now
 
 
 @dataclass(frozen=True)
@@ -794,6 +822,9 @@ def _key_moments(
                     label=label,
                     people=check.people,
                     has_evidence=check.has_evidence,
+                    captured=check.status == ObservationStatus.OK,
+                    purged=check.slot
+                    < timezone.now() - timedelta(days=settings.EVIDENCE_RETENTION_DAYS),
                 )
             )
 

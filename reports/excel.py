@@ -21,13 +21,14 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.rows import (
     CLOSED_EARLY,
     EXCUSED,
     HOLIDAY,
+    JUDGED_STATUSES,
     LATE,
     NO_DATA,
     NON_WORKING_DAY,
@@ -74,6 +75,9 @@ INTEGER_FORMAT = "0"
 DAILY_HEADER_ROW = 5
 SUMMARY_HEADER_ROW = 4
 MONTHLY_HEADER_ROW = 5
+# The monthly recap prints on A4 landscape two pages wide: days 1-31 and the totals would be
+# unreadably small on one page; the office columns repeat on each page.
+MONTHLY_PAGES_WIDE = 2
 
 _THIN = Side(style="thin", color="BFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -216,15 +220,12 @@ def build_daily_workbook(
     """The daily report: one row per office, then a summary per kecamatan.
 
     Sheet 1 holds the office table (header on row ``DAILY_HEADER_ROW``, frozen, filtered); sheet 2
-    counts it per kecamatan with COUNTIFS formulas over sheet 1, so a corrected status in sheet 1
-    updates the summary. Small enough (one row per office) for a regular workbook.
+    counts it per kecamatan. Every figure is a value, not a formula, so a viewer that does not
+    recalculate shows it. Small enough (one row per office) for a regular workbook.
     """
     wb = Workbook()
     wb.properties.title = _("Laporan harian kepatuhan jam buka kantor kelurahan")
     wb.properties.creator = "kelurahan-monitor"
-    # The summary is formulas: make every spreadsheet program compute them on opening.
-    wb.calculation.fullCalcOnLoad = True
-
     ws = wb.active
     ws.title = _("Harian")
     headers = _daily_headers(meta.zone)
@@ -273,7 +274,7 @@ def build_daily_workbook(
     ws.auto_filter.ref = f"A{DAILY_HEADER_ROW}:{last_column}{last}"
     _print_setup(ws, DAILY_HEADER_ROW)
 
-    _daily_summary_sheet(wb.create_sheet(_("Ringkasan")), ws.title, rows, meta, legend, last)
+    _daily_summary_sheet(wb.create_sheet(_("Ringkasan")), rows, meta, legend)
     _overdue_complaints_sheet(wb.create_sheet(_("Pengaduan lewat tenggat")), overdue)
     return wb
 
@@ -319,23 +320,12 @@ def _overdue_complaints_sheet(ws: Worksheet, overdue: Sequence[OverdueComplaintR
 
 def _daily_summary_sheet(
     ws: Worksheet,
-    detail_title: str,
     rows: Sequence[DailyRow],
     meta: DailyReportMeta,
     legend: StatusLegend,
-    detail_last_row: int,
 ) -> None:
-    detail = quote_sheetname(detail_title)
-    first_detail = DAILY_HEADER_ROW + 1
-
-    def detail_range(column: str) -> str:
-        return f"{detail}!${column}${first_detail}:${column}${detail_last_row}"
-
-    kecamatan_range, status_range, complaints_range = (
-        detail_range("C"),
-        detail_range("H"),
-        detail_range("J"),
-    )
+    """Counts per kecamatan, written as values: every viewer shows them, including those that
+    never recalculate (phone and mail previews, scripts reading cached values)."""
     statuses = [entry.code for entry in legend.entries]
     _put(
         ws,
@@ -360,42 +350,26 @@ def _daily_summary_sheet(
     for column in range(2, complaints_column + 1):
         ws.column_dimensions[get_column_letter(column)].width = 12
 
-    letter = {code: get_column_letter(3 + i) for i, code in enumerate(statuses)}
-    judged = [letter[c] for c in (ON_TIME, LATE, NOT_OPENED, CLOSED_EARLY) if c in letter]
-
-    def share_formula(r: int) -> str:
-        judged_sum = "SUM(" + ",".join(f"{c}{r}" for c in judged) + ")"
-        return f'=IF({judged_sum}=0,"",{letter[ON_TIME]}{r}/{judged_sum})'
-
-    kecamatan_names = list(dict.fromkeys(row.kecamatan for row in rows))
-    r = header
-    for r, name in enumerate(kecamatan_names, start=header + 1):
-        _put(ws, r, 1, name, _TEXT)
-        _put(ws, r, 2, f"=COUNTIF({kecamatan_range},$A{r})", _INTEGER)
-        for code in statuses:
-            column = letter[code]
-            _put(
-                ws,
-                r,
-                3 + statuses.index(code),
-                f"=COUNTIFS({kecamatan_range},$A{r},{status_range},{column}${header})",
-                _INTEGER,
-            )
-        _put(ws, r, share_column, share_formula(r), _PERCENT)
-        _put(
-            ws,
-            r,
-            complaints_column,
-            f"=SUMIF({kecamatan_range},$A{r},{complaints_range})",
-            _INTEGER,
+    def put_counts(r: int, name: str, group: Sequence[DailyRow], total: bool) -> None:
+        text, integer, percent = (
+            (_TOTAL_TEXT, _TOTAL_INTEGER, _TOTAL_PERCENT) if total else (_TEXT, _INTEGER, _PERCENT)
         )
-    first_body, last_body = header + 1, max(r, header + 1)
-    total = last_body + 1
-    _put(ws, total, 1, _("Jumlah"), _TOTAL_TEXT)
-    for column in [2, *range(3, 3 + len(statuses)), complaints_column]:
-        c = get_column_letter(column)
-        _put(ws, total, column, f"=SUM({c}{first_body}:{c}{last_body})", _TOTAL_INTEGER)
-    _put(ws, total, share_column, share_formula(total), _TOTAL_PERCENT)
+        counts = count_statuses(row.status for row in group)
+        _put(ws, r, 1, name, text)
+        _put(ws, r, 2, len(group), integer)
+        for offset, code in enumerate(statuses):
+            _put(ws, r, 3 + offset, counts.get(code, 0), integer)
+        _put(ws, r, share_column, on_time_share(counts), percent)
+        _put(ws, r, complaints_column, sum(row.complaints for row in group), integer)
+
+    by_kecamatan: dict[str, list[DailyRow]] = {}
+    for row in rows:
+        by_kecamatan.setdefault(row.kecamatan, []).append(row)
+    r = header
+    for r, (name, group) in enumerate(by_kecamatan.items(), start=header + 1):
+        put_counts(r, name, group, total=False)
+    total = max(r, header) + 1
+    put_counts(total, _("Jumlah"), rows, total=True)
 
     notes = [
         _("Semua waktu dalam %(zone)s.") % {"zone": meta.zone},
@@ -440,6 +414,37 @@ def _weekday_short(day: Any) -> str:
     return date_format(day, "D")
 
 
+@dataclass(frozen=True)
+class _MonthlyColumns:
+    """Where each block of the monthly recap sits (1-based column numbers)."""
+
+    n_days: int
+    first_day: int = 4  # after No., Kecamatan, Kelurahan
+
+    @property
+    def last_day(self) -> int:
+        return self.first_day + self.n_days - 1
+
+    def total(self, code: str) -> int:
+        return self.last_day + 1 + TOTAL_STATUSES.index(code)
+
+    @property
+    def judged(self) -> int:
+        return self.last_day + len(TOTAL_STATUSES) + 1
+
+    @property
+    def minutes(self) -> int:
+        return self.judged + 2
+
+    @property
+    def complaints(self) -> int:
+        return self.judged + 3
+
+    @property
+    def last(self) -> int:
+        return self.complaints
+
+
 def write_monthly_workbook(
     rows: Iterable[MonthlyOfficeRow],
     meta: MonthlyReportMeta,
@@ -448,78 +453,70 @@ def write_monthly_workbook(
 ) -> list[KecamatanTotals]:
     """Stream the monthly recap to ``out`` (a path or a binary file) and return its totals.
 
-    Sheet 1: office-by-day matrix (status abbreviations on status colours), then COUNTIF totals
-    and the on-time percentage per office, then a block per kecamatan (SUMIF over the office
-    rows) and the city total. Sheet 2: the chart data and two charts. ``rows`` is consumed once
-    and may be a generator; rows must arrive grouped by kecamatan.
+    Sheet 1: office-by-day matrix (status abbreviations on status colours), then the totals and
+    the on-time percentage per office, a block per kecamatan and the city total. Sheet 2: the
+    chart data and two charts. Every figure is a computed value, so viewers that never
+    recalculate show it. ``rows`` is consumed once and may be a generator; rows must arrive
+    grouped by kecamatan.
     """
     wb = Workbook(write_only=True)
     wb.properties.title = _("Rekap bulanan kepatuhan jam buka kantor kelurahan")
     wb.properties.creator = "kelurahan-monitor"
-    wb.calculation.fullCalcOnLoad = True
     ws = wb.create_sheet(_("Rekap bulanan"))
     stamp = _Stamp(ws)
+    columns = _MonthlyColumns(len(meta.days))
 
-    n_days = len(meta.days)
-    first_day_col = 4
-    last_day_col = first_day_col + n_days - 1
-    total_col = {code: last_day_col + 1 + i for i, code in enumerate(TOTAL_STATUSES)}
-    judged_col = last_day_col + len(TOTAL_STATUSES) + 1
-    minutes_col, complaints_col = judged_col + 2, judged_col + 3
-    last_col = complaints_col
-    day_range_of = (
-        f"${get_column_letter(first_day_col)}{{r}}:${get_column_letter(last_day_col)}{{r}}"
-    )
+    _monthly_sheet_setup(ws, columns)
+    _monthly_heading(ws, stamp, meta, legend)
+    kecamatan = _monthly_office_rows(ws, stamp, rows, legend)
+    last_row = MONTHLY_HEADER_ROW + max(sum(t.offices for t in kecamatan.values()), 1)
+    _monthly_kecamatan_rows(ws, stamp, kecamatan.values(), columns)
+    city = _city_totals(kecamatan.values(), columns.n_days)
+    _monthly_city_row(ws, stamp, city, meta, columns)
+    _monthly_note(ws, stamp, meta)
+    ws.auto_filter.ref = f"A{MONTHLY_HEADER_ROW}:{get_column_letter(columns.last)}{last_row}"
 
+    all_totals = list(kecamatan.values())
+    _chart_sheet(wb, all_totals, city, meta, legend)
+    wb.save(out)
+    return all_totals
+
+
+def _monthly_sheet_setup(ws: Any, columns: _MonthlyColumns) -> None:
+    """Widths, frozen panes and printing: A4 landscape, two pages wide, the day header rows and
+    the office columns repeated on every page. Set before any row (write-only sheets write their
+    views and properties with the sheet's top)."""
     widths = {1: 5, 2: 18, 3: 22}
-    widths |= {c: 5 for c in range(first_day_col, last_day_col + 1)}
-    widths |= {c: 10 for c in range(last_day_col + 1, last_col + 1)}
-    widths[minutes_col] = 11
-    widths[complaints_col] = 11
+    widths |= {c: 5 for c in range(columns.first_day, columns.last_day + 1)}
+    widths |= {c: 10 for c in range(columns.last_day + 1, columns.last + 1)}
+    widths[columns.minutes] = 11
+    widths[columns.complaints] = 11
     for column, width in widths.items():
         ws.column_dimensions[get_column_letter(column)].width = width
-
-    first_row = MONTHLY_HEADER_ROW + 1
-    # Sheet views and properties are written with the sheet's top: set them before any row.
-    ws.freeze_panes = f"{get_column_letter(first_day_col)}{first_row}"
+    ws.freeze_panes = f"{get_column_letter(columns.first_day)}{MONTHLY_HEADER_ROW + 1}"
     _print_setup(ws, MONTHLY_HEADER_ROW)
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3
+    ws.page_setup.fitToWidth = MONTHLY_PAGES_WIDE
+    ws.print_title_rows = f"{MONTHLY_HEADER_ROW - 1}:{MONTHLY_HEADER_ROW}"
+    ws.print_title_cols = "A:C"
     ws.row_dimensions[MONTHLY_HEADER_ROW].height = 45  # wrapped total headers
 
-    month_name = date_format(meta.days[0], "F Y")
-    ws.append(
-        [
-            stamp(
-                _("Rekap Bulanan Kepatuhan Jam Buka Kantor Kelurahan — %(government)s")
-                % {"government": meta.government},
-                _TITLE,
-            )
-        ]
-    )
-    ws.append(
-        [
-            stamp(
-                _("%(month)s · dibuat %(when)s %(zone)s")
-                % {
-                    "month": month_name,
-                    "when": meta.generated_at.strftime("%d-%m-%Y %H:%M"),
-                    "zone": meta.zone,
-                },
-                _SUBTITLE,
-            )
-        ]
-    )
-    ws.append(
-        [
-            stamp(
-                _("Keterangan: ")
-                + " · ".join(f"{e.abbreviation} = {e.label}" for e in legend.entries),
-                _NOTE,
-            )
-        ]
-    )
-    ws.append([None, None, None, *(stamp(_weekday_short(d), _SMALL_CENTER) for d in meta.days)])
 
+def _monthly_heading(ws: Any, stamp: _Stamp, meta: MonthlyReportMeta, legend: StatusLegend) -> None:
+    """Title, subtitle, legend, the weekday row and the header row (row MONTHLY_HEADER_ROW)."""
+    month_name = date_format(meta.days[0], "F Y")
+    title = _("Rekap Bulanan Kepatuhan Jam Buka Kantor Kelurahan — %(government)s") % {
+        "government": meta.government
+    }
+    subtitle = _("%(month)s · dibuat %(when)s %(zone)s") % {
+        "month": month_name,
+        "when": meta.generated_at.strftime("%d-%m-%Y %H:%M"),
+        "zone": meta.zone,
+    }
+    key = _("Keterangan: ") + " · ".join(f"{e.abbreviation} = {e.label}" for e in legend.entries)
+    ws.append([stamp(title, _TITLE)])
+    ws.append([stamp(subtitle, _SUBTITLE)])
+    ws.append([stamp(key, _NOTE)])
+    ws.append([None, None, None, *(stamp(_weekday_short(d), _SMALL_CENTER) for d in meta.days)])
     header: list[Any] = [
         stamp(_("No."), _HEADER),
         stamp(_("Kecamatan"), _HEADER),
@@ -530,29 +527,29 @@ def write_monthly_workbook(
     header += [stamp(title, _HEADER) for title in _total_headers()]
     ws.append(header)
 
+
+def _totals_cells(
+    stamp: _Stamp, counts: dict[str, int], minutes: int, complaints: int, *, total: bool
+) -> list[WriteOnlyCell]:
+    """Count per status, days judged, on-time share, minutes late and complaints, as values."""
+    integer, percent = (_TOTAL_INTEGER, _TOTAL_PERCENT) if total else (_INTEGER, _PERCENT)
+    cells = [stamp(counts.get(code, 0), integer) for code in TOTAL_STATUSES]
+    cells.append(stamp(sum(counts.get(code, 0) for code in JUDGED_STATUSES), integer))
+    cells.append(stamp(on_time_share(counts), percent))
+    cells += [stamp(minutes, integer), stamp(complaints, integer)]
+    return cells
+
+
+def _monthly_office_rows(
+    ws: Any, stamp: _Stamp, rows: Iterable[MonthlyOfficeRow], legend: StatusLegend
+) -> dict[str, KecamatanTotals]:
+    """One row per office; returns the running totals per kecamatan (in order of appearance)."""
     status_looks = {code: _status_look(code) for code in STATUS_COLOURS}
     blank_day = _Look(alignment=Alignment(horizontal="center"))
     abbreviations = {code: legend.abbreviation(code) for code in STATUS_COLOURS}
     kecamatan: dict[str, KecamatanTotals] = {}
-    r = MONTHLY_HEADER_ROW
-
-    def totals_cells(r: int, count_formula: Any, total: bool = False) -> list[WriteOnlyCell]:
-        integer, percent = (_TOTAL_INTEGER, _TOTAL_PERCENT) if total else (_INTEGER, _PERCENT)
-        cells = [stamp(count_formula(code, total_col[code]), integer) for code in TOTAL_STATUSES]
-        judged = ",".join(
-            f"{get_column_letter(total_col[c])}{r}"
-            for c in (ON_TIME, LATE, NOT_OPENED, CLOSED_EARLY)
-        )
-        on_time = f"{get_column_letter(total_col[ON_TIME])}{r}"
-        judged_cell = f"{get_column_letter(judged_col)}{r}"
-        cells.append(stamp(f"=SUM({judged})", integer))
-        cells.append(stamp(f'=IF({judged_cell}=0,"",{on_time}/{judged_cell})', percent))
-        return cells
-
     for number, office in enumerate(rows, start=1):
-        r += 1
         kecamatan.setdefault(office.kecamatan, KecamatanTotals(office.kecamatan)).add(office)
-        day_range = day_range_of.format(r=r)
         cells: list[Any] = [
             stamp(number, _CENTER),
             stamp(office.kecamatan, _TEXT),
@@ -563,79 +560,61 @@ def write_monthly_workbook(
                 cells.append(stamp(abbreviations[status], status_looks[status]))
             else:
                 cells.append(stamp(None, blank_day))
-        cells += totals_cells(
-            r, lambda code, _col, dr=day_range: f'=COUNTIF({dr},"{abbreviations[code]}")'
+        cells += _totals_cells(
+            stamp,
+            count_statuses(office.statuses),
+            office.minutes_late_total,
+            office.complaints,
+            total=False,
         )
-        cells += [stamp(office.minutes_late_total, _INTEGER), stamp(office.complaints, _INTEGER)]
         ws.append(cells)
-    last_row = max(r, first_row)
+    return kecamatan
 
-    # Per kecamatan: SUMIF over the office rows; the day cells show that day's on-time share.
+
+def _monthly_kecamatan_rows(
+    ws: Any, stamp: _Stamp, kecamatan: Iterable[KecamatanTotals], columns: _MonthlyColumns
+) -> None:
+    """A block per kecamatan; its day cells show that day's on-time share."""
     ws.append([])
     ws.append([None, stamp(_("Rekap per kecamatan"), _Look(font=Font(bold=True), border=None))])
-    r += 2
-    kec_range = f"$B${first_row}:$B${last_row}"
-    for name, totals in kecamatan.items():
-        r += 1
-
-        def sumif(_code: str, column: int, row: int = r) -> str:
-            c = get_column_letter(column)
-            return f"=SUMIF({kec_range},$B{row},{c}${first_row}:{c}${last_row})"
-
-        cells = [
+    for totals in kecamatan:
+        cells: list[Any] = [
             None,
-            stamp(name, _TOTAL_TEXT),
+            stamp(totals.name, _TOTAL_TEXT),
             stamp(_("%(n)d kantor") % {"n": totals.offices}, _TOTAL_TEXT),
         ]
-        cells += [stamp(totals.day_share(i), _PERCENT) for i in range(n_days)]
-        cells += totals_cells(r, sumif, total=True)
-        cells += [
-            stamp(sumif("", minutes_col), _TOTAL_INTEGER),
-            stamp(sumif("", complaints_col), _TOTAL_INTEGER),
-        ]
+        cells += [stamp(totals.day_share(i), _PERCENT) for i in range(columns.n_days)]
+        cells += _totals_cells(
+            stamp, totals.counts, totals.minutes_late_total, totals.complaints, total=True
+        )
         ws.append(cells)
 
-    r += 1
-    city = _city_totals(kecamatan.values(), n_days)
 
-    def city_sum(_code: str, column: int) -> str:
-        c = get_column_letter(column)
-        return f"=SUM({c}{first_row}:{c}{last_row})"
-
-    cells = [
+def _monthly_city_row(
+    ws: Any,
+    stamp: _Stamp,
+    city: KecamatanTotals,
+    meta: MonthlyReportMeta,
+    columns: _MonthlyColumns,
+) -> None:
+    cells: list[Any] = [
         None,
         stamp(meta.government, _TOTAL_TEXT),
         stamp(_("%(n)d kantor") % {"n": city.offices}, _TOTAL_TEXT),
     ]
-    cells += [stamp(city.day_share(i), _TOTAL_PERCENT) for i in range(n_days)]
-    cells += totals_cells(r, city_sum, total=True)
-    cells += [
-        stamp(city_sum("", minutes_col), _TOTAL_INTEGER),
-        stamp(city_sum("", complaints_col), _TOTAL_INTEGER),
-    ]
+    cells += [stamp(city.day_share(i), _TOTAL_PERCENT) for i in range(columns.n_days)]
+    cells += _totals_cells(stamp, city.counts, city.minutes_late_total, city.complaints, total=True)
     ws.append(cells)
+
+
+def _monthly_note(ws: Any, stamp: _Stamp, meta: MonthlyReportMeta) -> None:
+    note = _(
+        "Semua waktu dalam %(zone)s. %% tepat waktu = tepat waktu ÷ hari dinilai "
+        "(tepat waktu, terlambat, tidak buka, tutup lebih awal); sel hari per "
+        "kecamatan: %% kantor yang tepat waktu hari itu."
+    ) % {"zone": meta.zone}
     ws.append([])
-    ws.append(
-        [
-            None,
-            stamp(
-                _(
-                    "Semua waktu dalam %(zone)s. %% tepat waktu = tepat waktu ÷ hari dinilai "
-                    "(tepat waktu, terlambat, tidak buka, tutup lebih awal); sel hari per "
-                    "kecamatan: %% kantor yang tepat waktu hari itu."
-                )
-                % {"zone": meta.zone},
-                _NOTE,
-            ),
-        ]
-    )
-
-    ws.auto_filter.ref = f"A{MONTHLY_HEADER_ROW}:{get_column_letter(last_col)}{last_row}"
-
-    all_totals = list(kecamatan.values())
-    _chart_sheet(wb, all_totals, city, meta, legend)
-    wb.save(out)
-    return all_totals
+    ws.append([None, stamp(note, _NOTE)])
 
 
 def _city_totals(kecamatan: Iterable[KecamatanTotals], n_days: int) -> KecamatanTotals:
@@ -663,32 +642,40 @@ def _chart_sheet(
     """Values (not formulas) feed the charts, so they draw even where nothing recalculates."""
     ws = wb.create_sheet(_("Grafik"))
     stamp = _Stamp(ws)
-    # Tables and both charts on one landscape page.
+    month = date_format(meta.days[0], "F Y")
+    _chart_sheet_setup(ws)
+    ws.append([stamp(_("Grafik kepatuhan — %(month)s") % {"month": month}, _TITLE)])
+    ws.append([])
+    _chart_tables(ws, stamp, kecamatan, city, meta, legend)
+    bar = _kecamatan_bar_chart(ws, len(kecamatan), month)
+    ws.add_chart(bar, "J3")
+    ws.add_chart(_daily_line_chart(ws, len(meta.days), month), f"J{int(bar.height * 2) + 6}")
+
+
+CHART_FIRST_ROW = 4  # first data row of the chart tables (header on row 3)
+
+
+def _chart_sheet_setup(ws: Any) -> None:
+    """Tables and both charts on one landscape page."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    for column, width in {
-        "A": 22,
-        "B": 13,
-        "C": 3,
-        "D": 10,
-        "E": 13,
-        "F": 3,
-        "G": 8,
-        "H": 20,
-    }.items():
+    widths = {"A": 22, "B": 13, "C": 3, "D": 10, "E": 13, "F": 3, "G": 8, "H": 20}
+    for column, width in widths.items():
         ws.column_dimensions[column].width = width
-    ws.append(
-        [
-            stamp(
-                _("Grafik kepatuhan — %(month)s") % {"month": date_format(meta.days[0], "F Y")},
-                _TITLE,
-            )
-        ]
-    )
-    ws.append([])
+
+
+def _chart_tables(
+    ws: Any,
+    stamp: _Stamp,
+    kecamatan: Sequence[KecamatanTotals],
+    city: KecamatanTotals,
+    meta: MonthlyReportMeta,
+    legend: StatusLegend,
+) -> None:
+    """Side by side: share per kecamatan (A:B), share per day (D:E), the legend (G:H)."""
     ws.append(
         [
             stamp(_("Kecamatan"), _HEADER),
@@ -716,49 +703,45 @@ def _chart_sheet(
             cells[7] = stamp(entry.label, _TEXT)
         ws.append(cells)
 
-    first = 4
+
+def _share_axis(chart: BarChart | LineChart) -> None:
+    chart.y_axis.number_format = PERCENT_FORMAT
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.legend = None
+
+
+def _kecamatan_bar_chart(ws: Any, n_kecamatan: int, month: str) -> BarChart:
+    first = CHART_FIRST_ROW
     bar = BarChart()
     bar.type = "bar"
-    bar.title = _("%% tepat waktu per kecamatan, %(month)s") % {
-        "month": date_format(meta.days[0], "F Y")
-    }
-    bar.y_axis.number_format = PERCENT_FORMAT
-    bar.y_axis.scaling.min = 0
-    bar.y_axis.scaling.max = 1
-    bar.y_axis.delete = False
-    bar.x_axis.delete = False
-    bar.legend = None
+    bar.title = _("%% tepat waktu per kecamatan, %(month)s") % {"month": month}
+    _share_axis(bar)
     bar.x_axis.scaling.orientation = "maxMin"  # first kecamatan on top, as in the table
-    bar.height = max(7.5, 0.6 * len(kecamatan) + 2)
+    bar.height = max(7.5, 0.6 * n_kecamatan + 2)
     bar.width = 18
-    last_kec = first + max(len(kecamatan), 1) - 1
-    bar.add_data(
-        Reference(ws, min_col=2, min_row=first - 1, max_row=last_kec), titles_from_data=True
-    )
-    bar.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last_kec))
-    ws.add_chart(bar, "J3")
+    last = first + max(n_kecamatan, 1) - 1
+    bar.add_data(Reference(ws, min_col=2, min_row=first - 1, max_row=last), titles_from_data=True)
+    bar.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    return bar
 
+
+def _daily_line_chart(ws: Any, n_days: int, month: str) -> LineChart:
+    first = CHART_FIRST_ROW
     line = LineChart()
-    line.title = _("%% tepat waktu seluruh kantor per hari, %(month)s") % {
-        "month": date_format(meta.days[0], "F Y")
-    }
-    line.y_axis.number_format = PERCENT_FORMAT
-    line.y_axis.scaling.min = 0
-    line.y_axis.scaling.max = 1
-    line.y_axis.delete = False
-    line.x_axis.delete = False
+    line.title = _("%% tepat waktu seluruh kantor per hari, %(month)s") % {"month": month}
+    _share_axis(line)
     line.x_axis.title = _("Tanggal")
-    line.legend = None
     line.display_blanks = "gap"
     line.width = 18
     line.height = 7.5
-    last_day = first + len(meta.days) - 1
-    line.add_data(
-        Reference(ws, min_col=5, min_row=first - 1, max_row=last_day), titles_from_data=True
-    )
-    line.set_categories(Reference(ws, min_col=4, min_row=first, max_row=last_day))
+    last = first + n_days - 1
+    line.add_data(Reference(ws, min_col=5, min_row=first - 1, max_row=last), titles_from_data=True)
+    line.set_categories(Reference(ws, min_col=4, min_row=first, max_row=last))
     for series in line.series:
         series.smooth = False
         series.marker.symbol = "circle"
         series.marker.size = 5
-    ws.add_chart(line, f"J{int(bar.height * 2) + 6}")
+    return line

@@ -19,10 +19,13 @@ __all__ = [
     "KecamatanTotals",
     "MonthlyOfficeRow",
     "MonthlyReportMeta",
+    "ReportPeriodError",
     "StatusEntry",
     "StatusLegend",
     "count_statuses",
     "on_time_share",
+    "parse_report_day",
+    "parse_report_month",
     "summarise_by_kecamatan",
     "zone_label",
 ]
@@ -198,3 +201,46 @@ class OverdueComplaintRow:
     missed_deadline: str  # "diteruskan" (forwarded) or "dijawab" (answered)
     due: date
     days_late: int
+
+
+# No report predates the product; year 1 is a probe, and date arithmetic near it overflows.
+FIRST_REPORT_YEAR = 2000
+
+
+class ReportPeriodError(ValueError):
+    """A report asked for a day or month that cannot have one. ``reason`` is ``"impossible"``
+    (no such date, e.g. 2026-02-30 or month 13) or ``"future"`` (it has not happened yet)."""
+
+    def __init__(self, reason: str, value: str) -> None:
+        super().__init__(f"{reason}: {value}")
+        self.reason = reason
+        self.value = value
+
+
+def parse_report_day(value: str, today: date) -> date:
+    """``"2026-11-24"`` → that date; a date after `today` (the government's local date) or an
+    impossible one raises ReportPeriodError."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ReportPeriodError("impossible", value) from None
+    if day.year < FIRST_REPORT_YEAR:
+        raise ReportPeriodError("impossible", value)
+    if day > today:
+        raise ReportPeriodError("future", value)
+    return day
+
+
+def parse_report_month(value: str, today: date) -> tuple[int, int]:
+    """``"2026-11"`` → ``(2026, 11)``; a month after `today`'s or an impossible one raises
+    ReportPeriodError. The current month is allowed (its recap so far)."""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        date(year, month, 1)
+    except ValueError:
+        raise ReportPeriodError("impossible", value) from None
+    if year < FIRST_REPORT_YEAR:
+        raise ReportPeriodError("impossible", value)
+    if (year, month) > (today.year, today.month):
+        raise ReportPeriodError("future", value)
+    return year, month

@@ -78,13 +78,17 @@ def complaint_counts(first: date, last: date) -> Mapping[tuple[int, date], int]:
     return {(row["office_id"], row["received_on"]): row["n"] for row in rows}
 
 
+WEB_OFFICE_ORDER = ("kecamatan__name", "name", "code")
+
+
 def _offices(first: date, last: date, government_code: str | None) -> QuerySet[Office]:
     """Active offices, plus inactive ones that still have verdicts in the range."""
     with_verdicts = DailyVerdict.objects.filter(date__range=(first, last)).values("office_id")
     offices = Office.objects.filter(Q(active=True) | Q(pk__in=with_verdicts))
     if government_code:
         offices = offices.filter(kecamatan__local_government__code=government_code)
-    return offices.select_related("kecamatan__local_government").order_by("kecamatan__code", "code")
+    # The web's order (board, week, month): kecamatan name, then kelurahan name.
+    return offices.select_related("kecamatan__local_government").order_by(*WEB_OFFICE_ORDER)
 
 
 def _heading(offices: list[Office]) -> tuple[str, str, ZoneInfo]:
@@ -226,7 +230,7 @@ def _monthly_rows(
             date__range=(first, last),
             office__in=_offices(first, last, government_code).values("pk"),
         )
-        .order_by("office__kecamatan__code", "office__code", "date")
+        .order_by(*(f"office__{key}" for key in WEB_OFFICE_ORDER), "date")
         .values_list("office_id", "date", "status", "override_status", "minutes_late")
         .iterator(chunk_size=_VERDICT_CHUNK)
     )

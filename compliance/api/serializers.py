@@ -95,6 +95,7 @@ class LocalTimeField(serializers.TimeField):
 class OpeningHoursSerializer(ScopedSerializer):
     opens_at = LocalTimeField()
     closes_at = LocalTimeField()
+
     class Meta:
         model = OpeningHours
         fields = [

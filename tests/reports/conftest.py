@@ -120,7 +120,7 @@ def day_with_verdicts(kendari):
     from places.models import Office
 
     day = date(2026, 11, 24)
-    offices = list(Office.objects.order_by("kecamatan__code", "code")[:4])
+    offices = list(Office.objects.order_by("kecamatan__name", "name", "code")[:4])
     specs = [
         ("on_time", wita(day, 7, 31), 0.95, None),
         ("late", wita(day, 8, 2), 0.9, 32),

@@ -154,9 +154,7 @@ def test_daily_columns_are_wide_enough_for_their_content(daily_book):
     assert widths["K"] >= 30
 
 
-def test_daily_summary_counts_each_kecamatan_with_formulas_over_the_table(
-    daily_book, daily_rows, legend
-):
+def test_daily_summary_counts_each_kecamatan_as_values(daily_book, daily_rows, legend):
     ws = daily_book["Ringkasan"]
     header = 4
     headers = [c.value for c in ws[header]]
@@ -164,20 +162,23 @@ def test_daily_summary_counts_each_kecamatan_with_formulas_over_the_table(
     assert headers[2:10] == [legend.label(s) for s in STATUSES]
     assert headers[10:] == ["% tepat waktu", "Pengaduan"]
     assert [ws.cell(row=r, column=1).value for r in (5, 6)] == ["Kadia", "Mandonga"]
-    last = 5 + len(daily_rows)
-    kec = f"'Harian'!$C$6:$C${last}"
-    status = f"'Harian'!$H$6:$H${last}"
-    assert ws["B5"].value == f"=COUNTIF({kec},$A5)"
-    assert ws["C5"].value == f"=COUNTIFS({kec},$A5,{status},C$4)"
-    assert ws["D6"].value == f"=COUNTIFS({kec},$A6,{status},D$4)"
-    # Percentage: on time over judged (on time, late, not opened, closed early).
-    assert ws["K5"].value == '=IF(SUM(C5,D5,E5,G5)=0,"",C5/SUM(C5,D5,E5,G5))'
+    # Values, not formulas: viewers that never recalculate (phone and mail previews, scripts
+    # reading cached values) show every figure. Kadia: on time, not opened, closed early,
+    # non-working day and one office without a verdict; Mandonga: late, no data, holiday, excused.
+    kadia = [ws.cell(row=5, column=c).value for c in range(2, 13)]
+    assert kadia == [5, 1, 0, 1, 0, 1, 0, 1, 0, pytest.approx(1 / 3), 3]
+    mandonga = [ws.cell(row=6, column=c).value for c in range(2, 13)]
+    assert mandonga == [4, 0, 1, 0, 1, 0, 1, 0, 1, 0, 4]
     assert ws["K5"].number_format == "0%"
-    assert ws["L5"].value == f"=SUMIF({kec},$A5,'Harian'!$J$6:$J${last})"
     assert ws["A7"].value == "Jumlah"
-    assert ws["B7"].value == "=SUM(B5:B6)"
-    assert ws["K7"].value == '=IF(SUM(C7,D7,E7,G7)=0,"",C7/SUM(C7,D7,E7,G7))'
-    assert daily_book.calculation.fullCalcOnLoad
+    assert ws["B7"].value == 9
+    assert ws["K7"].value == 0.25  # 1 on time of 4 judged
+    assert ws["L7"].value == 7
+    assert not any(
+        isinstance(cell.value, str) and cell.value.startswith("=")
+        for row in ws.iter_rows()
+        for cell in row
+    )
 
 
 def test_daily_summary_criteria_match_the_labels_in_the_table(daily_book):
@@ -237,20 +238,39 @@ def test_monthly_day_cells_show_abbreviations_on_status_colours(monthly_book, le
     assert mandonga[5].fill.fill_type is None
 
 
-def test_monthly_totals_per_office_are_countif_formulas(monthly_book):
+def test_monthly_totals_per_office_are_values(monthly_book):
     ws = monthly_book["Rekap bulanan"]
-    row = 7
-    days = "$D7:$AG7"
-    assert ws[f"AH{row}"].value == f'=COUNTIF({days},"TW")'
-    assert ws[f"AI{row}"].value == f'=COUNTIF({days},"TL")'
-    assert ws[f"AJ{row}"].value == f'=COUNTIF({days},"TB")'
-    assert ws[f"AK{row}"].value == f'=COUNTIF({days},"TA")'
-    assert ws[f"AL{row}"].value == f'=COUNTIF({days},"TD")'
-    assert ws[f"AM{row}"].value == "=SUM(AH7,AI7,AJ7,AK7)"
-    assert ws[f"AN{row}"].value == '=IF(AM7=0,"",AH7/AM7)'
-    assert ws[f"AN{row}"].number_format == "0%"
-    assert ws[f"AO{row}"].value == 150
+    # Office 2 (row 7) alternates on time and late over 30 days, 150 minutes late in all.
+    assert [ws[f"{c}7"].value for c in ("AH", "AI", "AJ", "AK", "AL", "AM")] == [
+        15,
+        15,
+        0,
+        0,
+        0,
+        30,
+    ]
+    assert ws["AN7"].value == 0.5
+    assert ws["AN7"].number_format == "0%"
+    assert ws["AO7"].value == 150
     assert ws["AP6"].value == 1
+    # Office 3 (row 8): not opened, no data, nothing: 10 judged days, none on time.
+    assert [ws[f"{c}8"].value for c in ("AJ", "AL", "AM", "AN")] == [10, 10, 10, 0]
+    assert not any(
+        isinstance(cell.value, str) and cell.value.startswith("=")
+        for row in ws.iter_rows()
+        for cell in row
+    )
+
+
+def test_monthly_recap_prints_two_pages_wide_with_repeated_headers_and_offices(monthly_book):
+    ws = monthly_book["Rekap bulanan"]
+    assert ws.page_setup.orientation == "landscape"
+    assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth == excel.MONTHLY_PAGES_WIDE == 2
+    assert ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == "$4:$5"
+    assert ws.print_title_cols == "$A:$C"
 
 
 def test_monthly_kecamatan_block_sums_office_rows_and_city_row_totals_them(monthly_book):
@@ -263,9 +283,13 @@ def test_monthly_kecamatan_block_sums_office_rows_and_city_row_totals_them(month
         "Kota Kendari",
     ]
     assert ws["C11"].value == "2 kantor"
-    assert ws["AH11"].value == "=SUMIF($B$6:$B$8,$B11,AH$6:AH$8)"
-    assert ws["AN11"].value == '=IF(AM11=0,"",AH11/AM11)'
-    assert ws["AH13"].value == "=SUM(AH6:AH8)"
+    assert ws["AH11"].value == 45  # Kadia: 30 + 15 days on time
+    assert ws["AM11"].value == 60
+    assert ws["AN11"].value == 0.75
+    assert ws["AO11"].value == 150
+    assert ws["AH13"].value == 45  # the city
+    assert ws["AM13"].value == 70
+    assert ws["AN13"].value == pytest.approx(45 / 70)
     # Day cells of the kecamatan rows hold that day's on-time share as values.
     assert ws["D11"].value == 1  # day 1: both Kadia offices on time
     assert ws["E11"].value == 0.5  # day 2: one on time, one late
@@ -377,4 +401,4 @@ def test_monthly_accepts_a_month_of_31_days(legend, monthly_meta):
     buffer.seek(0)
     ws = openpyxl.load_workbook(buffer)["Rekap bulanan"]
     assert ws["AH5"].value == 31
-    assert ws["AI6"].value == '=COUNTIF($D6:$AH6,"TW")'
+    assert ws["AI6"].value == 31

@@ -124,3 +124,13 @@ def test_complaints_of_the_day_are_counted_per_office(day_with_verdicts):
             answer_due=day,
         )
     assert complaint_counts(day, day) == {(office.pk, day): 2}
+
+
+def test_exports_list_offices_in_the_webs_order(day_with_verdicts, role_users):
+    from compliance.selectors import board_for_day
+
+    day, _offices = day_with_verdicts
+    board = board_for_day(day, role_users["diskominfo"])
+    web = [tile.code for group in board.groups for tile in group.tiles]
+    _meta, rows = selectors.daily_report(day, "Laporan pagi")
+    assert [row.office_code for row in rows] == web

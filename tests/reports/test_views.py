@@ -82,12 +82,38 @@ def test_monthly_downloads(day_with_verdicts, staff_client):
     assert len(b"".join(response.streaming_content).decode("utf-8-sig").splitlines()) == 66
 
 
+def test_an_unknown_stored_report_is_not_found(staff_client):
+    assert staff_client.get("/laporan/arsip/999/").status_code == 404
+
+
 @pytest.mark.parametrize(
-    "url",
-    ["/laporan/harian/2026-02-30.xlsx", "/laporan/bulanan/2026-13.csv", "/laporan/arsip/999/"],
+    ("url", "message", "field"),
+    [
+        ("/laporan/harian/2026-02-30.xlsx", "Tanggal 2026-02-30 tidak ada di kalender.", "tanggal"),
+        ("/laporan/harian/2026-02-30.csv", "Tanggal 2026-02-30 tidak ada di kalender.", "tanggal"),
+        ("/laporan/bulanan/2026-13.csv", "Bulan 2026-13 tidak ada.", "bulan"),
+        ("/laporan/harian/2099-01-05.xlsx", "tanggal itu belum terjadi", "tanggal"),
+        ("/laporan/bulanan/2099-01.xlsx", "bulan itu belum dimulai", "bulan"),
+        ("/laporan/?tanggal=2099-01-05", "tanggal itu belum terjadi", "tanggal"),
+        ("/laporan/?bulan=2026-00", "Bulan 2026-00 tidak ada.", "bulan"),
+    ],
 )
-def test_impossible_dates_and_unknown_reports_are_not_found(staff_client, url):
-    assert staff_client.get(url).status_code == 404
+def test_impossible_and_future_periods_are_refused_in_indonesian(staff_client, url, message, field):
+    response = staff_client.get(url)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert message in html
+    assert f'href="#{field}"' in html  # the error summary links the field
+    assert "Not Found" not in html
+
+
+def test_this_month_so_far_and_today_are_still_exported(staff_client):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    assert staff_client.get(f"/laporan/harian/{today.isoformat()}.csv").status_code == 200
+    assert staff_client.get(f"/laporan/bulanan/{today:%Y-%m}.csv").status_code == 200
 
 
 def test_report_list_links_stored_reports_for_download(
