@@ -19,8 +19,8 @@ import pytest
 from django.utils import timezone
 
 from cameras.models import Evidence, Observation, ObservationStatus
-from compliance.models import Office
 from compliance.tasks import tick_and_publish
+from places.models import Office
 from tests.factories import CameraFactory
 from tests.integration.conftest import REPO, _database_url
 from tests.integration.test_lost_checks import kill_worker, pool_children

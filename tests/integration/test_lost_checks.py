@@ -19,8 +19,8 @@ from django.utils import timezone
 from cameras.models import Observation, ObservationStatus
 from cameras.services import claim_lease
 from cameras.tasks import run_camera_check
-from compliance.models import Office
 from compliance.tasks import tick_and_publish
+from places.models import Office
 from tests.camservers.snapshot_camera import FlakyCamera
 from tests.factories import CameraFactory
 from tests.integration.conftest import REPO, _database_url, wait_for
