@@ -23,7 +23,7 @@ from complaints.forms import (
     ReplyForm,
     request_too_large,
 )
-from complaints.models import ComplaintSource, ComplaintStatus, VerificationResult
+from complaints.models import Complaint, ComplaintSource, ComplaintStatus, VerificationResult
 from compliance.selectors import zone_label
 from kelurahan_monitor.roles import audit, client_ip
 from places.models import Kecamatan
@@ -165,6 +165,10 @@ def transparency(request: HttpRequest) -> HttpResponse:
 # --- Staff ----------------------------------------------------------------------------------
 
 
+def _government_of(complaint: Complaint) -> int:
+    return complaint.office.kecamatan.local_government_id
+
+
 def _require_triage(request: HttpRequest) -> None:
     if not selectors.can_triage(request.user):
         raise PermissionDenied(_("Akun ini tidak dapat menangani pengaduan."))
@@ -269,7 +273,9 @@ def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, str(refused))
             status = 400
         else:
-            audit(request, f"complaint.{action}", complaint.tracking_code)
+            audit(
+                request, f"complaint.{action}", complaint.tracking_code, _government_of(complaint)
+            )
             messages.success(request, _("Perubahan disimpan."))
             return redirect("complaints:staff_detail", code=complaint.tracking_code)
         complaint.refresh_from_db()
@@ -302,7 +308,7 @@ def staff_photo(request: HttpRequest, code: str) -> FileResponse:
         handle = complaint.photo.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    audit(request, "complaint.photo", complaint.tracking_code)
+    audit(request, "complaint.photo", complaint.tracking_code, _government_of(complaint))
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
