@@ -66,8 +66,7 @@ JUDGING = (
 @pytest.mark.parametrize("path", modules_of("cameras"), ids=lambda p: str(p.relative_to(REPO)))
 def test_cameras_never_reach_into_compliances_judging(path):
     reached = {name for name in imported_modules(path) if name.startswith(JUDGING)}
-    # compliance.api.serializers.ScopedSerializer is tenancy, moving to the base app with it.
-    assert reached <= {"compliance.api.serializers", "compliance.api.serializers.ScopedSerializer"}
+    assert not reached
 
 
 @pytest.mark.parametrize("path", modules_of(*APPS), ids=lambda p: str(p.relative_to(REPO)))

@@ -5,8 +5,8 @@ from cameras import services
 from cameras.domain.placement import PlacementError
 from cameras.models import Camera, CameraKind
 from cameras.source_validation import check_source_url, shown_source_url
-from compliance.api.serializers import ScopedSerializer
 from kelurahan_monitor import roles
+from kelurahan_monitor.api.scoping import ScopedSerializer
 from kelurahan_monitor.secrets_field import Secret
 
 PLACEMENT_MESSAGES = {

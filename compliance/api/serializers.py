@@ -5,33 +5,8 @@ from rest_framework.exceptions import PermissionDenied
 
 from compliance.models import DailyVerdict
 from kelurahan_monitor import roles
+from kelurahan_monitor.api.scoping import ScopedSerializer
 from places.models import AuditLogEntry, Excuse, Holiday, Kecamatan, Office, OpeningHours
-
-
-class ScopedSerializer(serializers.ModelSerializer):
-    """Refuses references to offices or governments outside the user's scope."""
-
-    def _user(self):
-        return self.context["request"].user
-
-    def validate_office(self, office: Office | None) -> Office | None:
-        if office is not None and not roles.visible_offices(self._user()).filter(pk=office.pk):
-            raise serializers.ValidationError("unknown office")
-        return office
-
-    def validate_kecamatan(self, kecamatan: Kecamatan | None) -> Kecamatan | None:
-        if kecamatan is None:
-            return None
-        governments = roles.visible_governments(self._user())
-        if not governments.filter(pk=kecamatan.local_government_id).exists():
-            raise serializers.ValidationError("unknown kecamatan")
-        return kecamatan
-
-    def validate_local_government(self, government):
-        visible = roles.visible_governments(self._user())
-        if government is not None and not visible.filter(pk=government.pk).exists():
-            raise serializers.ValidationError("unknown local government")
-        return government
 
 
 class KecamatanSerializer(serializers.ModelSerializer):
