@@ -89,7 +89,7 @@ def camera_detail(request: HttpRequest, camera_id: int) -> HttpResponse:
         ),
         pk=camera_id,
     )
-    roles.audit(request, "wall.camera", f"camera {camera.pk}")
+    roles.audit(request, "wall.camera", f"camera {camera.pk}", camera.local_government_id)
     now = timezone.now()
     history = selectors.camera_history(camera, now)
     return render(

@@ -34,6 +34,7 @@ from complaints.models import (
 from compliance.domain import PERPRES_2023_HOURS, HolidayEntry, WeeklyHours, add_working_days
 from places import calendar
 from places.models import Office
+from places.vocabulary import email_list
 
 logger = logging.getLogger(__name__)
 
@@ -416,7 +417,7 @@ def forward_to_camat(complaint: Complaint, actor_id: int, staff_url: str, now: d
     if complaint.status not in (ComplaintStatus.RECEIVED, ComplaintStatus.VERIFIED):
         raise ActionRefused(_("Pengaduan ini sudah diteruskan."))
     office = complaint.office
-    recipients = [a.strip() for a in office.alert_emails.split(",") if a.strip()]
+    recipients = email_list(office.alert_emails)
     if not recipients:
         raise ActionRefused(
             _("Kantor %(office)s belum memiliki alamat e-mail camat.") % {"office": office.name}

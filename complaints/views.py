@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,7 +26,7 @@ from complaints.forms import (
     ReplyForm,
     request_too_large,
 )
-from complaints.models import ComplaintSource, ComplaintStatus, VerificationResult
+from complaints.models import Complaint, ComplaintSource, ComplaintStatus, VerificationResult
 from compliance.selectors import zone_label
 from kelurahan_monitor.roles import audit, client_ip
 from places.models import Kecamatan
@@ -165,6 +168,10 @@ def transparency(request: HttpRequest) -> HttpResponse:
 # --- Staff ----------------------------------------------------------------------------------
 
 
+def _government_of(complaint: Complaint) -> int:
+    return complaint.office.kecamatan.local_government_id
+
+
 def _require_triage(request: HttpRequest) -> None:
     if not selectors.can_triage(request.user):
         raise PermissionDenied(_("Akun ini tidak dapat menangani pengaduan."))
@@ -219,6 +226,70 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass
+class _StaffAction:
+    """One staff action on a complaint; `forms` are the forms the page shows (bound on error)."""
+
+    request: HttpRequest
+    complaint: Complaint
+    users: Any
+    now: datetime
+    forms: dict[str, Any]
+
+    @property
+    def user_id(self) -> int:
+        return cast(int, self.request.user.pk)
+
+
+def _assign(action: _StaffAction) -> None:
+    form = AssignForm(action.request.POST, users=action.users)
+    action.forms["assign_form"] = form
+    if not form.is_valid():
+        raise services.ActionRefused(_("Petugas tidak dikenal."))
+    assignee = form.cleaned_data["assignee"]
+    services.assign_complaint(action.complaint, assignee.pk if assignee else None, action.user_id)
+
+
+def _verify(action: _StaffAction) -> None:
+    services.mark_verified(action.complaint, action.user_id)
+
+
+def _recheck(action: _StaffAction) -> None:
+    services.verify_complaint(action.complaint.pk, action.now)
+
+
+def _forward(action: _StaffAction) -> None:
+    url = action.request.build_absolute_uri(
+        reverse("complaints:staff_detail", kwargs={"code": action.complaint.tracking_code})
+    )
+    services.forward_to_camat(action.complaint, action.user_id, url, action.now)
+
+
+def _answer(action: _StaffAction) -> None:
+    form = AnswerForm(action.request.POST)
+    action.forms["answer_form"] = form
+    if not form.is_valid():
+        raise services.ActionRefused(_("Periksa kembali jawaban."))
+    services.answer_complaint(
+        action.complaint, action.user_id, form.cleaned_data["answer"], action.now
+    )
+
+
+def _close(action: _StaffAction) -> None:
+    services.close_complaint(action.complaint, action.user_id, action.now)
+
+
+# The staff page's actions by the name its buttons post; each is audited as complaint.<name>.
+STAFF_ACTIONS: dict[str, Callable[[_StaffAction], None]] = {
+    "assign": _assign,
+    "verify": _verify,
+    "recheck": _recheck,
+    "forward": _forward,
+    "answer": _answer,
+    "close": _close,
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -228,48 +299,25 @@ def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
     if complaint is None:
         raise Http404(_("Pengaduan tidak ditemukan."))
     users = selectors.assignable_users(request.user)
-    assign_form = AssignForm(initial={"assignee": complaint.assigned_to_id}, users=users)
-    answer_form = AnswerForm(initial={"answer": complaint.answer})
+    page_forms: dict[str, Any] = {
+        "assign_form": AssignForm(initial={"assignee": complaint.assigned_to_id}, users=users),
+        "answer_form": AnswerForm(initial={"answer": complaint.answer}),
+    }
     status = 200
     if request.method == "POST":
         if not selectors.can_act(request.user):
             raise PermissionDenied(_("Akun ini hanya dapat membaca pengaduan."))
-        action = request.POST.get("action", "")
-        now = timezone.now()
+        name = request.POST.get("action", "")
+        handler = STAFF_ACTIONS.get(name)
         try:
-            if action == "assign":
-                assign_form = AssignForm(request.POST, users=users)
-                if not assign_form.is_valid():
-                    raise services.ActionRefused(_("Petugas tidak dikenal."))
-                assignee = assign_form.cleaned_data["assignee"]
-                services.assign_complaint(
-                    complaint, assignee.pk if assignee else None, request.user.pk
-                )
-            elif action == "verify":
-                services.mark_verified(complaint, request.user.pk)
-            elif action == "recheck":
-                services.verify_complaint(complaint.pk, now)
-            elif action == "forward":
-                url = request.build_absolute_uri(
-                    reverse("complaints:staff_detail", kwargs={"code": complaint.tracking_code})
-                )
-                services.forward_to_camat(complaint, request.user.pk, url, now)
-            elif action == "answer":
-                answer_form = AnswerForm(request.POST)
-                if not answer_form.is_valid():
-                    raise services.ActionRefused(_("Periksa kembali jawaban."))
-                services.answer_complaint(
-                    complaint, request.user.pk, answer_form.cleaned_data["answer"], now
-                )
-            elif action == "close":
-                services.close_complaint(complaint, request.user.pk, now)
-            else:
+            if handler is None:
                 raise services.ActionRefused(_("Tindakan tidak dikenal."))
+            handler(_StaffAction(request, complaint, users, timezone.now(), page_forms))
         except services.ActionRefused as refused:
             messages.error(request, str(refused))
             status = 400
         else:
-            audit(request, f"complaint.{action}", complaint.tracking_code)
+            audit(request, f"complaint.{name}", complaint.tracking_code, _government_of(complaint))
             messages.success(request, _("Perubahan disimpan."))
             return redirect("complaints:staff_detail", code=complaint.tracking_code)
         complaint.refresh_from_db()
@@ -281,8 +329,7 @@ def staff_detail(request: HttpRequest, code: str) -> HttpResponse:
             "nav": "complaints",
             "detail": detail,
             "c": complaint,
-            "assign_form": assign_form,
-            "answer_form": answer_form,
+            **page_forms,
             "zone": zone_label(),
             "Status": ComplaintStatus,
         },
@@ -302,7 +349,7 @@ def staff_photo(request: HttpRequest, code: str) -> FileResponse:
         handle = complaint.photo.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    audit(request, "complaint.photo", complaint.tracking_code)
+    audit(request, "complaint.photo", complaint.tracking_code, _government_of(complaint))
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response

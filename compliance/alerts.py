@@ -25,16 +25,13 @@ from django.utils.translation import gettext as _
 from compliance import domain
 from compliance.models import Alert
 from places.models import Office
+from places.vocabulary import email_list, zone_label
 
 if TYPE_CHECKING:
     from compliance.services import JudgedDay
 
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Kelurahan-Monitor-Signature"
-
-
-def _emails(text: str) -> list[str]:
-    return [address.strip() for address in text.split(",") if address.strip()]
 
 
 def raise_alerts(
@@ -49,7 +46,7 @@ def raise_alerts(
 ) -> list[Alert]:
     """Create the alerts that the day's facts call for; return the ones created just now."""
     diskominfo = list(settings.ALERT_EMAILS)
-    camat = _emails(office.alert_emails)
+    camat = email_list(office.alert_emails)
     wanted: list[tuple[str, str, str, list[str]]] = []
     if domain.should_alert_office_not_open(verdict) and verdict.deadline is not None:
         deadline = verdict.deadline.astimezone(zone)
@@ -57,8 +54,13 @@ def raise_alerts(
             (
                 f"not_open:{office.code}:{day.isoformat()}",
                 Alert.Kind.NOT_OPEN,
-                _("Kantor Kelurahan %(name)s belum buka pada %(time)s WITA (%(date)s).")
-                % {"name": office.name, "time": f"{deadline:%H:%M}", "date": day.isoformat()},
+                _("Kantor Kelurahan %(name)s belum buka pada %(time)s %(zone)s (%(date)s).")
+                % {
+                    "name": office.name,
+                    "time": f"{deadline:%H:%M}",
+                    "zone": zone_label(zone.key),
+                    "date": day.isoformat(),
+                },
                 camat + diskominfo,
             )
         )
@@ -68,8 +70,12 @@ def raise_alerts(
             (
                 f"camera_down:{office.code}:{since.isoformat()}",
                 Alert.Kind.CAMERA_DOWN,
-                _("Kamera Kelurahan %(name)s tidak mengirim gambar sejak %(time)s WITA.")
-                % {"name": office.name, "time": f"{since.astimezone(zone):%H:%M}"},
+                _("Kamera Kelurahan %(name)s tidak mengirim gambar sejak %(time)s %(zone)s.")
+                % {
+                    "name": office.name,
+                    "time": f"{since.astimezone(zone):%H:%M}",
+                    "zone": zone_label(zone.key),
+                },
                 diskominfo,
             )
         )
@@ -78,11 +84,12 @@ def raise_alerts(
             (
                 f"after_hours:{office.code}:{check.slot.isoformat()}",
                 Alert.Kind.AFTER_HOURS,
-                _("%(people)s orang terlihat di Kantor Kelurahan %(name)s pada %(time)s WITA.")
+                _("%(people)s orang terlihat di Kantor Kelurahan %(name)s pada %(time)s %(zone)s.")
                 % {
                     "people": check.people,
                     "name": office.name,
                     "time": f"{check.slot.astimezone(zone):%Y-%m-%d %H:%M}",
+                    "zone": zone_label(zone.key),
                 },
                 diskominfo,
             )

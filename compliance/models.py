@@ -6,17 +6,24 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from places.models import Office
+from places.vocabulary import VerdictStatus as V
 
 
 class VerdictStatus(models.TextChoices):
-    ON_TIME = "on_time", _("Tepat waktu")
-    LATE = "late", _("Terlambat")
-    NOT_OPENED = "not_opened", _("Tidak buka")
-    NO_DATA = "no_data", _("Tidak ada data")
-    CLOSED_EARLY = "closed_early", _("Tutup lebih awal")
-    HOLIDAY = "holiday", _("Hari libur")
-    NON_WORKING_DAY = "non_working_day", _("Bukan hari kerja")
-    EXCUSED = "excused", _("Dikecualikan")
+    """The vocabulary's verdict statuses (places.vocabulary) as model choices, same order.
+
+    The words are written here again only so that makemessages finds them for translation;
+    tests/places/test_vocabulary.py checks they say what the vocabulary says.
+    """
+
+    ON_TIME = V.ON_TIME.value, _("Tepat waktu")
+    LATE = V.LATE.value, _("Terlambat")
+    NOT_OPENED = V.NOT_OPENED.value, _("Tidak buka")
+    NO_DATA = V.NO_DATA.value, _("Tidak ada data")
+    CLOSED_EARLY = V.CLOSED_EARLY.value, _("Tutup lebih awal")
+    HOLIDAY = V.HOLIDAY.value, _("Hari libur")
+    NON_WORKING_DAY = V.NON_WORKING_DAY.value, _("Bukan hari kerja")
+    EXCUSED = V.EXCUSED.value, _("Dikecualikan")
 
 
 class DailyVerdict(models.Model):

@@ -39,7 +39,7 @@ from compliance import domain, services
 from compliance.domain import ranking
 from compliance.models import DailyVerdict, VerdictChange, VerdictStatus
 from kelurahan_monitor import roles
-from places import calendar
+from places import calendar, vocabulary
 from places.models import Excuse, Holiday, Office
 
 User = AbstractBaseUser | AnonymousUser
@@ -50,12 +50,6 @@ RANKING_DAYS = 30
 TREND_DAYS = 90
 HEATMAP_WEEKS = 26
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ZONE_LABELS = {
-    "Asia/Jakarta": "WIB",
-    "Asia/Pontianak": "WIB",
-    "Asia/Makassar": "WITA",
-    "Asia/Jayapura": "WIT",
-}
 # Order of the counters on the board: the five the issue asks for, then the rare ones.
 BOARD_COUNTERS = (
     VerdictStatus.ON_TIME,
@@ -64,7 +58,7 @@ BOARD_COUNTERS = (
     VerdictStatus.NO_DATA,
     VerdictStatus.HOLIDAY,
 )
-_OPENED = {VerdictStatus.ON_TIME, VerdictStatus.LATE, VerdictStatus.CLOSED_EARLY}
+_OPENED = vocabulary.OPENED
 # Statuses that are counted under "Libur" on the board.
 _DAY_OFF = {VerdictStatus.HOLIDAY, VerdictStatus.NON_WORKING_DAY}
 
@@ -77,7 +71,7 @@ def effective_status_expression() -> Coalesce:
 def zone_label(zone_name: str | None = None) -> str:
     """Short Indonesian zone name (WIB, WITA, WIT) shown beside every time."""
     name = zone_name or settings.TIME_ZONE
-    return _ZONE_LABELS.get(name, name)
+    return vocabulary.zone_label(name)
 
 
 def can_view_dashboard(user: User) -> bool:

@@ -30,6 +30,7 @@ def _audit(user, action: str, incident: Incident, detail: str = "", ip: str | No
         action=action,
         target=target[:255],
         ip_address=ip,
+        local_government_id=incident.local_government_id,
     )
 
 

@@ -237,9 +237,32 @@ def client_ip(request: HttpRequest) -> str | None:
     )
 
 
-def audit(request: HttpRequest, action: str, target: str) -> None:
-    """Record access to evidence, exports and staff changes."""
+def audit(request: HttpRequest, action: str, target: str, government_id: int | None = None) -> None:
+    """Record access to evidence, exports and staff changes.
+
+    The entry belongs to `government_id` (the government whose data was touched) or, without
+    it, to the acting user's own government; it is read only within that government.
+    """
     user = request.user if request.user.is_authenticated else None
+    if government_id is None:
+        government_id, _ = _profile_scope(request.user)
     AuditLogEntry.objects.create(
-        user=user, action=action, target=target[:255], ip_address=client_ip(request)
+        user=user,
+        action=action,
+        target=target[:255],
+        ip_address=client_ip(request),
+        local_government_id=government_id,
     )
+
+
+def visible_audit_log(user: User) -> QuerySet[AuditLogEntry]:
+    """Audit entries of the user's own government (every entry only for a superuser without a
+    profile); nothing for users who may not read the audit log."""
+    if not can_read_audit_log(user):
+        return AuditLogEntry.objects.none()
+    government_id, _ = _profile_scope(user)
+    if government_id is not None:
+        return AuditLogEntry.objects.filter(local_government_id=government_id)
+    if getattr(user, "is_superuser", False):
+        return AuditLogEntry.objects.all()
+    return AuditLogEntry.objects.none()

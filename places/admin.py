@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from kelurahan_monitor import roles
 from kelurahan_monitor.admin_scoping import GovernmentScopeMixin
 from places.models import (
+    AuditLogEntry,
     Excuse,
     Holiday,
     Kecamatan,
@@ -127,3 +128,24 @@ class ExcuseAdmin(GovernmentScopeMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(GovernmentScopeMixin, admin.ModelAdmin):
+    """Read-only, and like the API: each government reads only its own entries."""
+
+    government_lookup = "local_government_id"
+    list_display = ["created_at", "user", "action", "target", "ip_address", "local_government"]
+    list_filter = ["action", "local_government"]
+    search_fields = ["action", "target", "user__username"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user", "local_government"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

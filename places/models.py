@@ -350,7 +350,11 @@ class StaffProfile(models.Model):
 
 
 class AuditLogEntry(models.Model):
-    """Who looked at evidence, exported data or changed a record, and when."""
+    """Who looked at evidence, exported data or changed a record, when, and for which government.
+
+    The government is the one whose data the entry is about (else the actor's own); entries
+    without one (a superuser's, before it was recorded and not derivable) only superusers read.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -358,6 +362,15 @@ class AuditLogEntry(models.Model):
         null=True,
         related_name="+",
         verbose_name=_("pengguna"),
+    )
+    local_government = models.ForeignKey(
+        LocalGovernment,
+        # Deleting a government is a superuser's act; its audit trail stays (for superusers).
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_log_entries",
+        verbose_name=_("pemerintah daerah"),
     )
     action = models.CharField(_("tindakan"), max_length=50)
     target = models.CharField(_("sasaran"), max_length=255)

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from places.vocabulary import JUDGED, VerdictStatus, zone_label
+
 __all__ = [
     "JUDGED_STATUSES",
     "TOTAL_STATUSES",
@@ -30,35 +32,20 @@ __all__ = [
     "zone_label",
 ]
 
-# Status codes (the values of compliance VerdictStatus); kept as strings so this module stays pure.
-ON_TIME = "on_time"
-LATE = "late"
-NOT_OPENED = "not_opened"
-NO_DATA = "no_data"
-CLOSED_EARLY = "closed_early"
-HOLIDAY = "holiday"
-NON_WORKING_DAY = "non_working_day"
-EXCUSED = "excused"
+# Status codes: the product vocabulary's (places.vocabulary, pure like this module).
+ON_TIME = VerdictStatus.ON_TIME.value
+LATE = VerdictStatus.LATE.value
+NOT_OPENED = VerdictStatus.NOT_OPENED.value
+NO_DATA = VerdictStatus.NO_DATA.value
+CLOSED_EARLY = VerdictStatus.CLOSED_EARLY.value
+HOLIDAY = VerdictStatus.HOLIDAY.value
+NON_WORKING_DAY = VerdictStatus.NON_WORKING_DAY.value
+EXCUSED = VerdictStatus.EXCUSED.value
 
-# Days on which the office was expected to open and the cameras could tell: the denominator of
-# the on-time percentage. "No data" is a camera fault, not the office's; holidays and excused
-# days are not judged at all.
-JUDGED_STATUSES: frozenset[str] = frozenset({ON_TIME, LATE, NOT_OPENED, CLOSED_EARLY})
+# The denominator of the on-time percentage (see places.vocabulary.JUDGED).
+JUDGED_STATUSES: frozenset[str] = frozenset(status.value for status in JUDGED)
 # Counted in the totals columns of the monthly recap, in this order.
 TOTAL_STATUSES: tuple[str, ...] = (ON_TIME, LATE, NOT_OPENED, CLOSED_EARLY, NO_DATA)
-
-# Abbreviations of the Indonesian time zones; other zones are shown by their IANA key.
-_ZONE_LABELS = {
-    "Asia/Jakarta": "WIB",
-    "Asia/Pontianak": "WIB",
-    "Asia/Makassar": "WITA",
-    "Asia/Jayapura": "WIT",
-}
-
-
-def zone_label(zone_key: str) -> str:
-    """``"Asia/Makassar"`` → ``"WITA"``; unknown zones return their key unchanged."""
-    return _ZONE_LABELS.get(zone_key, zone_key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from compliance import domain
 from places.calendar import load_calendars
 from places.models import LocalGovernment, Office
+from places.vocabulary import email_list
 from reports import csv_export, excel, selectors
 from reports.models import Report
 from reports.rows import NOT_OPENED, DailyRow, count_statuses, on_time_share
@@ -293,7 +294,7 @@ def report_recipients(report_id: int) -> list[str]:
         .values_list("local_government__report_emails", flat=True)
         .first()
     )
-    addresses = [address.strip() for address in (own or "").split(",") if address.strip()]
+    addresses = email_list(own)
     return addresses or list(settings.REPORT_RECIPIENTS)
 
 

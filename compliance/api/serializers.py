@@ -202,4 +202,4 @@ class AuditLogEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditLogEntry
-        fields = ["id", "user", "action", "target", "ip_address", "created_at"]
+        fields = ["id", "user", "local_government", "action", "target", "ip_address", "created_at"]

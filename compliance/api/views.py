@@ -9,7 +9,7 @@ from kelurahan_monitor.api.permissions import (
     ReadStaffWriteDiskominfo,
     WritesOwnGovernmentRows,
 )
-from places.models import AuditLogEntry, Excuse, Holiday, OpeningHours
+from places.models import Excuse, Holiday, OpeningHours
 
 
 class ScopedViewSet(viewsets.ModelViewSet):
@@ -133,4 +133,5 @@ class AuditLogViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["created_at"]
 
     def get_queryset(self):
-        return AuditLogEntry.objects.select_related("user").order_by("-created_at")
+        visible = roles.visible_audit_log(self.request.user)
+        return visible.select_related("user").order_by("-created_at")

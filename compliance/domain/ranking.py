@@ -11,8 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-JUDGED_STATUSES = ("on_time", "late", "not_opened", "closed_early")
-ON_TIME_STATUSES = ("on_time",)
+from places.vocabulary import JUDGED, VERDICT_ORDER, VerdictStatus
+
+JUDGED_STATUSES = tuple(status.value for status in VERDICT_ORDER if status in JUDGED)
+ON_TIME_STATUSES = (VerdictStatus.ON_TIME.value,)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+# The daily verdict of one office: the product vocabulary's statuses.
+from places.vocabulary import VerdictStatus as VerdictKind
+
 __all__ = [
     "DEFAULT_CHECK_POLICY",
     "PERPRES_2023_HOURS",
@@ -89,19 +92,6 @@ class SlotKind(StrEnum):
     DAYTIME = "daytime"
     AFTER_HOURS = "after_hours"
     NIGHT = "night"
-
-
-class VerdictKind(StrEnum):
-    """The daily verdict of one office. The eight values are fixed (stored and reported)."""
-
-    ON_TIME = "on_time"
-    LATE = "late"
-    NOT_OPENED = "not_opened"
-    NO_DATA = "no_data"
-    CLOSED_EARLY = "closed_early"
-    HOLIDAY = "holiday"
-    NON_WORKING_DAY = "non_working_day"
-    EXCUSED = "excused"
 
 
 class VerdictState(StrEnum):

@@ -45,7 +45,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
             handle = services.report_path(report).open("rb")
         except (ValueError, OSError):
             raise Http404 from None
-        roles.audit(request, "export", f"api report {report.pk}")
+        roles.audit(request, "export", f"api report {report.pk}", report.local_government_id)
         return FileResponse(
             handle,
             as_attachment=True,

@@ -100,7 +100,11 @@ def test_auditor_is_read_only_and_reads_the_audit_log(role_users):
         format="json",
     )
     assert response.status_code == 403
-    AuditLogEntry.objects.create(action="evidence", target="observation 1")
+    AuditLogEntry.objects.create(
+        action="evidence",
+        target="observation 1",
+        local_government=role_users["auditor"].staff_profile.local_government,
+    )
     assert auditor.get("/api/v1/audit-log/").json()["count"] == 1
     assert client_for(role_users["wali_kota"]).get("/api/v1/audit-log/").status_code == 403
 

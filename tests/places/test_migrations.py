@@ -218,3 +218,45 @@ def test_role_groups_keep_their_permissions_on_the_moved_models(old_schema):
         .objects.filter(app_label="compliance", model="office")
         .exists()
     )
+
+
+@pytest.fixture
+def before_audit_governments():
+    apps = _migrate([("places", "0002_tables_named_places")])
+    yield apps
+    _migrate(_latest())
+
+
+def test_existing_audit_entries_get_the_government_they_are_about(before_audit_governments):
+    apps = before_audit_governments
+    government = apps.get_model("places", "LocalGovernment")
+    kendari = government.objects.create(code="74.71", name="Kendari", kind="kota")
+    konawe = government.objects.create(code="74.02", name="Konawe", kind="kabupaten")
+    kecamatan = apps.get_model("places", "Kecamatan").objects.create(
+        local_government=konawe, code="74.02.02", name="Unaaha"
+    )
+    camera = apps.get_model("cameras", "Camera").objects.create(
+        name="Alun-alun",
+        kind="public_area",
+        source_url="http://127.0.0.1:9/x.jpg",
+        local_government=konawe,
+        kecamatan=kecamatan,
+    )
+    user_model = apps.get_model("auth", "User")
+    kendari_staff = user_model.objects.create(username="kominfo.kendari")
+    root = user_model.objects.create(username="root")
+    apps.get_model("places", "StaffProfile").objects.create(
+        user=kendari_staff, local_government=kendari
+    )
+    entry = apps.get_model("places", "AuditLogEntry").objects
+    by_staff = entry.create(user=kendari_staff, action="export", target="/laporan/x.csv")
+    on_camera = entry.create(user=root, action="wall.camera", target=f"camera {camera.pk}")
+    on_incident = entry.create(user=root, action="incident.create", target="incident 4 74.02: x")
+    unknown = entry.create(user=root, action="export", target="/laporan/y.csv")
+
+    apps = _migrate(_latest())
+    moved = apps.get_model("places", "AuditLogEntry").objects
+    assert moved.get(pk=by_staff.pk).local_government_id == kendari.pk
+    assert moved.get(pk=on_camera.pk).local_government_id == konawe.pk
+    assert moved.get(pk=on_incident.pk).local_government_id == konawe.pk
+    assert moved.get(pk=unknown.pk).local_government_id is None
