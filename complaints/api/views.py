@@ -1,7 +1,6 @@
 """Complaints in the staff API: read for every role (scoped), never the citizen's contact."""
 
 import django_filters
-from django.contrib.auth.models import AbstractBaseUser
 from rest_framework import filters, serializers, viewsets
 
 from complaints import selectors
@@ -13,7 +12,8 @@ class ComplaintSerializer(serializers.ModelSerializer):
     office_code = serializers.CharField(source="office.code", read_only=True)
     office_name = serializers.CharField(source="office.name", read_only=True)
     kecamatan = serializers.CharField(source="office.kecamatan.name", read_only=True)
-    assigned_to: serializers.StringRelatedField[AbstractBaseUser] = serializers.StringRelatedField()
+    # Null while nobody has taken the complaint.
+    assigned_to = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = Complaint

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from compliance.models import DailyVerdict
+from compliance.models import DailyVerdict, VerdictStatus
 from kelurahan_monitor import roles
 from kelurahan_monitor.api.scoping import ScopedSerializer
 from places.models import AuditLogEntry, Excuse, Holiday, Kecamatan, Office, OpeningHours
@@ -169,6 +169,10 @@ class VerdictSerializer(serializers.ModelSerializer):
     office_name = serializers.CharField(source="office.name", read_only=True)
     kecamatan = serializers.CharField(source="office.kecamatan.name", read_only=True)
     effective_status = serializers.CharField(read_only=True)
+    # Empty while no staff member corrected the computed verdict.
+    override_status = serializers.ChoiceField(
+        choices=VerdictStatus.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = DailyVerdict
