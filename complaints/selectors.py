@@ -10,10 +10,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cameras.models import Evidence
 from complaints import domain
-from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
+from complaints.models import Complaint, ComplaintEvent, ComplaintStatus, VerificationResult
 from compliance.domain import ranking
 from compliance.models import DailyVerdict, VerdictStatus
 from kelurahan_monitor import roles
@@ -240,6 +241,8 @@ class PublicStatus:
     can_reply: bool
     next_step: str  # "forward", "answer", "close" or "" (what the office owes, and by when)
     next_due: date | None
+    verification: str = ""  # VerificationResult value
+    camera_finding: str = ""  # what the camera check found, in words that show no staff
 
 
 def public_status(tracking_code: str) -> PublicStatus | None:
@@ -281,7 +284,29 @@ def public_status(tracking_code: str) -> PublicStatus | None:
         can_reply=complaint.status == ComplaintStatus.ANSWERED,
         next_step=next_step,
         next_due=next_due,
+        verification=complaint.verification,
+        camera_finding=camera_finding(complaint.verification),
     )
+
+
+def camera_finding(verification: str) -> str:
+    """What the office camera check found, for the citizen: a sentence, never a picture."""
+    findings: dict[str, str] = {
+        VerificationResult.PENDING: _("Rekaman kamera kantor belum dicek."),
+        VerificationResult.CORROBORATED: _(
+            "Kamera kantor mendukung laporan Anda: pada waktu kunjungan Anda kantor belum "
+            "terlihat buka."
+        ),
+        VerificationResult.CONTRADICTED: _(
+            "Menurut kamera kantor, kantor sudah terlihat buka pada waktu kunjungan Anda. "
+            "Petugas tetap menindaklanjuti laporan Anda."
+        ),
+        VerificationResult.UNVERIFIABLE: _(
+            "Kamera kantor tidak mengirim data pada waktu kunjungan Anda, jadi laporan ini "
+            "tidak dapat dicek dengan kamera."
+        ),
+    }
+    return findings.get(verification, "")
 
 
 def offices_for_form() -> list[tuple[str, list[tuple[str, str]]]]:

@@ -11,6 +11,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -358,6 +359,46 @@ def recheck_recent_complaints(now: datetime) -> int:
 # --- Staff actions ------------------------------------------------------------------------------
 
 
+def citizen_status_message(
+    tracking_code: str, status_label: str, office_name: str
+) -> tuple[str, str]:
+    """Subject and body of the e-mail a citizen gets when their complaint changes status.
+    No staff names, no pictures: the status, the office and where to read more."""
+    subject = _("[Pengaduan %(code)s] Status: %(status)s") % {
+        "code": tracking_code,
+        "status": status_label,
+    }
+    body = "\n".join(
+        [
+            _("Status pengaduan Anda tentang Kelurahan %(office)s berubah menjadi: %(status)s.")
+            % {"office": office_name, "status": status_label},
+            "",
+            _("Kode lacak: %(code)s") % {"code": tracking_code},
+            _("Lihat rinciannya di halaman status: /pengaduan/lacak/%(code)s/")
+            % {"code": tracking_code},
+            "",
+            _("Anda menerima e-mail ini karena mencantumkan alamat e-mail pada pengaduan."),
+        ]
+    )
+    return subject, body
+
+
+def _notify_citizen(complaint_id: int) -> None:
+    """After the commit: e-mail the citizen who left an address the complaint's new status.
+    A failed mail is logged, never raised (the status change stands)."""
+    complaint = Complaint.objects.select_related("office").filter(pk=complaint_id).first()
+    if complaint is None or not complaint.contact_email:
+        return
+    with translation.override("id"):
+        subject, body = citizen_status_message(
+            complaint.tracking_code, str(complaint.get_status_display()), complaint.office.name
+        )
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [complaint.contact_email])
+    except Exception:
+        logger.exception("status e-mail for complaint %s failed", complaint_id)
+
+
 def _change_status(
     complaint: Complaint,
     action: str,
@@ -377,6 +418,7 @@ def _change_status(
         to_status=new_status,
         details=details or {},
     )
+    transaction.on_commit(lambda: _notify_citizen(complaint.pk))
 
 
 def _refuse_if_closed(complaint: Complaint) -> None:
@@ -545,6 +587,7 @@ def close_unanswered_complaints(today: date, now: datetime | None = None) -> int
                     from_status=ComplaintStatus.ANSWERED,
                     to_status=ComplaintStatus.CLOSED,
                 )
+                transaction.on_commit(partial(_notify_citizen, complaint_id))
                 closed += 1
     return closed
 

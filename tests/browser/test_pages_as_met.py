@@ -60,3 +60,62 @@ def test_staff_menu_shows_every_item_with_complaints_waiting(
     assert page_problems(page, axe_source) == []
     nav.get_by_role("link", name="Pengaduan").click()
     page.wait_for_url(live_server.url + reverse("complaints:staff_list"))
+
+
+def test_citizen_pages_and_the_status_email_as_met(
+    live_server, met_page, met_viewport, axe_source, kendari, staff_user, settings
+):
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from complaints import services
+    from places.models import Office
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    office = Office.objects.get(code="74.71.01.1005")
+    day = timezone.localdate() - timedelta(days=1)
+    complaint = services.submit_complaint(
+        services.ComplaintInput(
+            office=office,
+            visited_at=datetime.combine(day, time(8, 30), tzinfo=ZoneInfo("Asia/Makassar")),
+            kind="closed",
+            description="Pintu masih terkunci pukul 08.30.",
+            photo_jpeg=None,
+            phone="",
+            email="warga@example.id",
+            source="web",
+            ip="10.0.0.1",
+        ),
+        timezone.now(),
+    )
+    page = met_page
+    for name, path in {
+        "form": reverse("complaints:new"),
+        "track": reverse("complaints:track"),
+        "status": reverse("complaints:status", args=[complaint.tracking_code]),
+        "transparency": reverse("complaints:transparency"),
+    }.items():
+        page.goto(live_server.url + path)
+        page.wait_for_selector("main h1")
+        save_screenshot(page, f"met-citizen-{name}-{met_viewport}")
+        assert page_problems(page, axe_source) == [], name
+    assert page.locator("#camera-finding").count() == 0  # only on the status page
+    page.goto(live_server.url + reverse("complaints:status", args=[complaint.tracking_code]))
+    # No camera in this fixture: the check says so, in words.
+    assert "tidak dapat dicek dengan kamera" in page.inner_text("#camera-finding")
+
+    mail.outbox.clear()
+    log_in(page, live_server.url, staff_user.username)
+    page.goto(live_server.url + reverse("complaints:staff_detail", args=[complaint.tracking_code]))
+    page.fill("#id_answer", "Lurah sudah ditegur.")
+    page.click("button[value=answer]")
+    page.wait_for_selector("#staff-status")
+    assert page.inner_text("#staff-status") == "Dijawab"
+    save_screenshot(page, f"met-staff-complaint-{met_viewport}")
+    assert page_problems(page, axe_source) == []
+    sent = [message for message in mail.outbox if message.to == ["warga@example.id"]]
+    assert len(sent) == 1
+    assert "Dijawab" in sent[0].subject
