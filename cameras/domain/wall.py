@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from places.vocabulary import CameraHealth
+
 # Capture outcomes (ObservationStatus values) grouped by what the wall shows.
 _CAPTURE_FAILURES = frozenset(
     {"unreachable", "timeout", "auth_failed", "not_an_image", "stream_ended", "error", "expired"}
@@ -12,14 +14,8 @@ _CAPTURE_FAILURES = frozenset(
 _FRAME_FAULTS = frozenset({"frozen", "dark", "no_detail", "moved"})
 
 
-class Health(StrEnum):
-    UNKNOWN = "unknown"
-    ONLINE = "online"
-    OFFLINE = "offline"
-    FROZEN = "frozen"
-    DARK = "dark"
-    NO_DETAIL = "no_detail"
-    MOVED = "moved"
+# A camera's health on the wall: the product vocabulary's (places.vocabulary, pure).
+Health = CameraHealth
 
 
 class CrowdLevel(StrEnum):
