@@ -54,6 +54,7 @@ class ImageResult:
     predicted: int
     ms: float
     signals: str = ""  # which signal counted each person, e.g. "pose:2,zoom-pose:1"
+    scene_learned: bool = False  # sequences: this check's burst went into the empty scene
 
     def format_line(self) -> str:
         line = f"{self.file} label={self.label} predicted={self.predicted} ms={self.ms:.1f}"
@@ -197,7 +198,12 @@ def evaluate_sequences(
             signals = ",".join(f"{k}:{v}" for k, v in sorted(counted.signals(0).items()))
             results.append(
                 ImageResult(
-                    f"{folder.name}/{name}", label, counted.detections[0].count, elapsed, signals
+                    f"{folder.name}/{name}",
+                    label,
+                    counted.detections[0].count,
+                    elapsed,
+                    signals,
+                    counted.learned,
                 )
             )
     return summarise(f"{detector.name} {detector.version}", results)

@@ -500,13 +500,15 @@ class MediapipeDetector:
         people: list[PersonBox] = []
         heads: list[NDArray[np.floating[Any]]] = []
         for score, points, _first in _merge_pose(pose):
-            if score < config.pose_min or not _plausible(points, width, height):
+            if score < config.pose_with_face or not _plausible(points, width, height):
                 continue
             head = clip_xyxy(_head_box(points), width, height)
             if _near_any_head(head, heads):
                 continue
+            # Zoomed in, furniture fools the pose detector and the verifier alike (measured on
+            # moved chairs in empty rooms), but not the face detector as well.
             confirmed = score >= config.pose_accept or (
-                self._landmarks is not None and self._verified(rgb, points)
+                _best_face_at(head, faces) >= config.face_at_head
             )
             if not confirmed:
                 continue

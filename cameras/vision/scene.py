@@ -38,6 +38,7 @@ LEARN_RATE = 0.1
 LIGHT_SIGMA = 0.08
 CHANGE_RATIO = 0.18  # |normalised frame - normalised background| that counts as changed ...
 CHANGE_GREY = 14.0  # ... together with at least this many grey levels of absolute difference
+SATURATED = 245.0  # grey level from which a cell is clipped by the sensor
 MOTION_GREY = 14.0  # grey-level change between two burst frames (sensor noise is about 2)
 MOTION_RATIO = 0.12  # ... together with this normalised change
 # Person-sized: a region covers at least this share of the frame (a seated person far away
@@ -121,7 +122,7 @@ def _to_uint8(image: NDArray[np.float32]) -> NDArray[np.uint8]:
 def _normalised(grey: NDArray[np.float32]) -> NDArray[np.float32]:
     sigma = LIGHT_SIGMA * grey.shape[1]
     local = cv2.GaussianBlur(grey, (0, 0), sigma)
-    return cast(NDArray[np.float32], grey / (local + 8.0))
+    return cast(NDArray[np.float32], grey / (local + 2.0))
 
 
 def change_mask(grey: NDArray[np.float32], state: SceneState | None) -> NDArray[np.bool_]:
@@ -131,9 +132,12 @@ def change_mask(grey: NDArray[np.float32], state: SceneState | None) -> NDArray[
     background = state.background.astype(np.float32)
     # Global gain first (auto exposure), then the local normalisation.
     gain = float(np.median(grey) + 1.0) / float(np.median(background) + 1.0)
-    absolute = np.abs(grey - background * gain)
+    expected = background * gain
+    absolute = np.abs(grey - expected)
     ratio = np.abs(_normalised(grey) - _normalised(background))
-    return _clean((absolute >= CHANGE_GREY) & (ratio >= CHANGE_RATIO))
+    # A clipped highlight has lost its pattern to the light, not to a person.
+    unclipped = (grey < SATURATED) & (expected < SATURATED)
+    return _clean((absolute >= CHANGE_GREY) & (ratio >= CHANGE_RATIO) & unclipped)
 
 
 def motion_mask(greys: Sequence[NDArray[np.float32]], index: int) -> NDArray[np.bool_]:
