@@ -9,20 +9,24 @@ into regions, None for back-ends without it). Per frame:
    between the frames of the burst, and that no counted person already explains;
 3. the detector run zoomed into each candidate region (far and small people);
 4. evidence that agrees: a confident whole-frame hit counts as today. A weak whole-frame hit
-   (pose below WEAK_POSE, face below WEAK_FACE) counts only when another frame of the burst
-   has a person at that place and, once the camera has a learned empty scene, when its place
-   moved during the burst (a single frame keeps today's rule). Measured on empty rooms with a
-   chair moved and a lamp switched on: the change against the empty scene alone lets weak
-   poses on the moved furniture through, motion does not (a moved chair stands still during
-   the check). A
+   (pose below WEAK_POSE, face below WEAK_FACE) needs a second signal (a single frame keeps
+   today's rule): motion at its place during the burst (with a learned scene, plus a change
+   against it there or a person at that place in another frame); or, when it stands still
+   and the camera has no learned scene yet, a person at that place in another frame of the
+   burst. A still weak hit on a camera with a learned scene does not count. Measured on
+   empty rooms with a chair moved and a lamp switched on: the change against the empty scene
+   lets weak poses on the moved furniture through, motion does not (a moved chair stands
+   still during the check); sensor noise on a still empty room moves nothing. A
    zoomed hit counts only inside the changed cells and only when another frame of the burst
    has a person at that place. A changed region alone is never a person (measured: moved
    chairs, lamps, a hand moving bottles and the light of a screen change as much as a seated
    person does).
 
 The new scene state is the old one blended with this burst when nobody was counted and
-nothing moved (never learned from a frame with a counted person, nor from a burst where
-something moved: that may be a person the models missed). Pure: state in, state out.
+nothing moved in a burst of at least MIN_LEARN_FRAMES frames (never learned from a frame with
+a counted person, nor from a burst where something moved or a single frame: that may be a
+person the models missed; measured: the last, single-frame check of the store aisle counted
+0 of 3 people). Pure: state in, state out.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ ZoomFn = Callable[[NDArray[np.uint8], Sequence[Box]], tuple[PersonBox, ...]]
 WEAK_POSE = 0.9
 WEAK_FACE = 0.8
 MIN_CHANGED_SHARE = 0.15  # share of a zoomed person's box that must lie in changed cells
+MIN_LEARN_FRAMES = 2  # a burst this long at least, to see that nothing moved
 MIN_MOVED_SHARE = 0.05  # share of a weak hit's box that must have moved in the burst
 # A region already covered this much by counted people needs no zoom.
 EXPLAINED_SHARE = 0.6
@@ -88,12 +93,14 @@ def count_burst(
     whole = [detect(frame) for frame in frames]
     masks: list[NDArray[np.bool_]] = []
     motions: list[NDArray[np.bool_]] = []
+    changes: list[NDArray[np.bool_]] = []
     moved = False
     for index, grey in enumerate(greys):
         motion = motion_mask(greys, index)
         moved = moved or bool(changed_regions(motion, frames[index].shape))
         motions.append(motion)
-        masks.append(change_mask(grey, scene) | motion)
+        changes.append(change_mask(grey, scene))
+        masks.append(changes[-1] | motion)
     found: list[list[PersonBox]] = []
     zoomed: list[list[PersonBox]] = []
     regions_used: list[int] = []
@@ -119,6 +126,7 @@ def count_burst(
         zoomed.append(extra)
     detections = []
     for index, detection in enumerate(whole):
+        shape = frames[index].shape
         others = [
             person
             for other in range(len(frames))
@@ -131,14 +139,7 @@ def count_burst(
             for person in found[index]
             if not _is_weak(person)
             or single
-            or (
-                _same_as_any(person, others)
-                and (
-                    scene is None
-                    or changed_share(motions[index], _body(person), frames[index].shape)
-                    >= MIN_MOVED_SHARE
-                )
-            )
+            or _weak_agrees(person, others, motions[index], changes[index], scene, shape)
         ]
         people += [person for person in zoomed[index] if single or _same_as_any(person, others)]
         detections.append(
@@ -147,9 +148,28 @@ def count_burst(
             )
         )
     nobody = all(not detection.people for detection in detections)
-    learned = nobody and not moved
+    # One frame cannot show that nothing moves: a missed person would go into the scene.
+    learned = nobody and not moved and len(frames) >= MIN_LEARN_FRAMES
     new_scene = learn_scene(scene, greys) if learned else scene
     return BurstCount(tuple(detections), new_scene, learned, tuple(regions_used))
+
+
+def _weak_agrees(
+    person: PersonBox,
+    others: Sequence[PersonBox],
+    motion: NDArray[np.bool_],
+    change: NDArray[np.bool_],
+    scene: SceneState | None,
+    shape: Sequence[int],
+) -> bool:
+    """A weak whole-frame hit's second signal (see the module docstring, rule 4)."""
+    box = _body(person)
+    repeated = _same_as_any(person, others)
+    if changed_share(motion, box, shape) >= MIN_MOVED_SHARE:
+        return scene is None or repeated or changed_share(change, box, shape) >= MIN_CHANGED_SHARE
+    # Still: a seated person, or furniture and noise; only the burst can tell, and only while
+    # no empty scene says what the furniture looks like.
+    return scene is None and repeated
 
 
 def _is_weak(person: PersonBox) -> bool:

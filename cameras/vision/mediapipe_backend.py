@@ -31,6 +31,9 @@ head outside the frame) are never people: a hand moving bottles is not staff.
 Every frame is first resized so its longer side is WORK_LONG_SIDE px, so results and cost do
 not depend on the camera resolution. Models load on the first `detect()`, never at import.
 
+`detect_regions` zooms the pose and face models into given regions (the changed regions of a
+fixed camera, see `cameras.vision.fixed_camera`); a zoomed pose needs a face at its head.
+
 Known weak spots (dev set and sequences): people seen from high above and behind (store-aisle
 ceiling camera), people cut off to a torso or legs at the frame edge, small faces (< 10 px)
 in ceiling views, crowds (mp-fusion counts the plaza crowd 0, mp-crowd 2 of about 75), a
@@ -508,7 +511,7 @@ class MediapipeDetector:
             # Zoomed in, furniture fools the pose detector and the verifier alike (measured on
             # moved chairs in empty rooms), but not the face detector as well.
             confirmed = score >= config.pose_accept or (
-                _best_face_at(head, faces) >= config.face_at_head
+                _best_face_at(head, faces) >= config.face_min
             )
             if not confirmed:
                 continue

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cameras', '0009_merge_facts_only_and_check_kind_words'),
+        ('cameras', '0010_places_moved'),
     ]
 
     operations = [
