@@ -498,8 +498,15 @@ class MediapipeDetector:
         config = self.config
         height, width = rgb.shape[:2]
         numbered = list(enumerate(crops, start=200))
-        pose = self._run_passes(rgb, self._pose, numbered)
         faces = self._run_passes(rgb, self._face, numbered)
+        # The pose pass (the dearer model) only where a face could confirm a pose: without
+        # one, no zoomed pose below pose_accept counts, and on the sequences none reached it.
+        centres = [
+            (float(box[0] + box[2]) / 2, float(box[1] + box[3]) / 2)
+            for score, box in zip(faces.scores, faces.boxes, strict=True)
+            if score >= config.face_min
+        ]
+        pose = self._run_passes(rgb, self._pose, _crops_holding(numbered, centres))
         people: list[PersonBox] = []
         heads: list[NDArray[np.floating[Any]]] = []
         for score, points, _first in _merge_pose(pose):
