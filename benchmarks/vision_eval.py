@@ -3,6 +3,7 @@
 Run pinned to one core, e.g.:
     taskset -c 0 .venv/bin/python benchmarks/vision_eval.py --detector mp-fusion
     taskset -c 0 .venv/bin/python benchmarks/vision_eval.py --detector mp-fast --per-image
+    taskset -c 0 .venv/bin/python benchmarks/vision_eval.py --sequences ../shared/sequences
 """
 
 from __future__ import annotations
@@ -21,7 +22,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from cameras.vision import available_detectors, get_detector  # noqa: E402
-from cameras.vision.evaluate import evaluate_labelled_dir, format_summary  # noqa: E402
+from cameras.vision.evaluate import (  # noqa: E402
+    evaluate_labelled_dir,
+    evaluate_sequences,
+    format_summary,
+)
 from cameras.vision.privacy import render_evidence  # noqa: E402
 
 SHARED = REPO.parent / "shared"
@@ -83,12 +88,20 @@ def main() -> None:
     parser.add_argument("--detector", default=None, choices=available_detectors())
     parser.add_argument("--dir", action="append", type=Path, default=None)
     parser.add_argument("--per-image", action="store_true")
+    parser.add_argument("--sequences", action="append", type=Path, default=None)
+    parser.add_argument("--noise", type=float, default=0.0, help="sensor noise sigma")
     args = parser.parse_args()
     cv2.setNumThreads(1)
     detector = get_detector(args.detector)
-    directories = args.dir or [SHARED / "frames"]
+    directories = args.dir or ([] if args.sequences else [SHARED / "frames"])
+    for root in args.sequences or []:
+        report = evaluate_sequences(root, detector, noise=args.noise)
+        if args.per_image:
+            for result in report.results:
+                print(result.format_line())  # noqa: T201
+        print(f"{root.name} (sequences): {report.detector}: {format_summary(report)}")  # noqa: T201
     for directory in directories:
-        report = evaluate_labelled_dir(directory, detector)
+        report = evaluate_labelled_dir(directory, detector, noise=args.noise)
         if args.per_image:
             for result in report.results:
                 print(result.format_line())  # noqa: T201

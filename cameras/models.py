@@ -131,6 +131,9 @@ class Camera(models.Model):
     staff_zone = models.JSONField(_("zona petugas"), default=list, blank=True)
     ignore_zones = models.JSONField(_("zona diabaikan"), default=list, blank=True)
     reference_signature = models.TextField(_("tanda tampilan acuan"), blank=True)
+    # The learned empty scene (cameras.vision.scene.scene_to_bytes: a small compressed grey
+    # background, never a frame with a counted person); empty until a check saw it empty.
+    scene_state = models.BinaryField(_("adegan kosong yang dipelajari"), blank=True, default=b"")
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     class Meta:
@@ -285,6 +288,8 @@ class Observation(models.Model):
     detector_version = models.CharField(_("versi detektor"), max_length=50, blank=True)
     frame_signature = models.CharField(_("tanda gambar"), max_length=128, blank=True)
     health = models.JSONField(_("kesehatan gambar"), default=dict, blank=True)
+    # Which signal counted each person of the evidence frame, e.g. {"pose": 1, "zoom-pose": 1}.
+    people_signals = models.JSONField(_("sinyal penghitungan"), default=dict, blank=True)
     error_message = models.CharField(_("pesan galat"), max_length=500, blank=True)
     duration_ms = models.PositiveIntegerField(_("durasi (ms)"), null=True, blank=True)
     # Claim of the task that runs this check: a redelivery of the same task may take over,

@@ -8,6 +8,7 @@ taken by anyone. Raw frames stay in memory; only the blurred evidence JPEG reach
 
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -24,12 +25,15 @@ from cameras.checking import FrameReading, combine_burst
 from cameras.domain.placement import Placement, PlacementError, placement_errors
 from cameras.models import Camera, CameraKind, Evidence, Observation, ObservationStatus
 from cameras.vision import Detection, PeopleDetector, get_detector
+from cameras.vision.fixed_camera import count_burst
 from cameras.vision.health import (
+    FrameHealth,
     assess_frame_health,
     build_reference,
     reject_static_false_people,
 )
 from cameras.vision.privacy import render_evidence
+from cameras.vision.scene import learn_scene, scene_from_bytes, scene_grey, scene_to_bytes
 from cameras.vision.zones import count_people_in_zone
 from places.models import Kecamatan, LocalGovernment, Office
 
@@ -70,6 +74,7 @@ class CheckReading:
     signature: str = ""
     health: dict | None = None
     evidence_jpeg: bytes | None = None
+    people_signals: dict[str, int] | None = None
 
 
 # Nothing downstream needs more pixels: the detectors work at a 640 px longer side, evidence
@@ -86,6 +91,9 @@ def camera_address(camera: Camera) -> sources.CameraAddress:
         password=camera.password.reveal(),
         timeout_s=camera.timeout_seconds or settings.CAMERA_CAPTURE_TIMEOUT_S,
         min_long_side=CAPTURE_LONG_SIDE,
+        sensor_noise=(
+            settings.REPLAY_SENSOR_NOISE if camera.source_url.startswith("replay:") else 0.0
+        ),
     )
 
 
@@ -191,16 +199,15 @@ def read_frames(
     camera = observation.camera
     previous = _previous_signature(observation)
     readings: list[FrameReading] = []
-    detections: list[Detection | None] = []
-    healths = []
-    for frame in frames:
-        health = assess_frame_health(
+    healths = [
+        assess_frame_health(
             frame, previous_signature=previous, reference_signature=camera.reference_signature
         )
-        healths.append(health)
-        detection = None
-        if health.status == "ok":
-            detection = detector.detect(frame)
+        for frame in frames
+    ]
+    detections = _count_healthy_frames(camera, detector, frames, healths)
+    for frame, health, detection in zip(frames, healths, detections, strict=True):
+        if detection is not None:
             real_people = reject_static_false_people(
                 detection.people, frame, camera.reference_signature
             )
@@ -210,12 +217,15 @@ def read_frames(
             readings.append(FrameReading("ok", len(detection.people), len(in_zone)))
         else:
             readings.append(FrameReading(health.status))
-        detections.append(detection)
     burst = combine_burst(readings)
     evidence_jpeg = None
+    signals: dict[str, int] = {}
     if burst.evidence_index is not None:
         index = burst.evidence_index
-        evidence_jpeg = render_evidence(frames[index], detections[index])
+        evidence = detections[index]
+        assert evidence is not None  # noqa: S101 - the evidence frame is a healthy one
+        signals = dict(Counter(person.source for person in evidence.people))
+        evidence_jpeg = render_evidence(frames[index], evidence)
     return CheckReading(
         status=burst.status,
         people_total=burst.people_total,
@@ -224,7 +234,32 @@ def read_frames(
         signature=healths[-1].signature,
         health=healths[-1].as_dict(),
         evidence_jpeg=evidence_jpeg,
+        people_signals=signals,
     )
+
+
+def _count_healthy_frames(
+    camera: Camera, detector: PeopleDetector, frames: list[np.ndarray], healths: list[FrameHealth]
+) -> list[Detection | None]:
+    """Per frame, the people counted on it (None for a faulty frame), by the fixed-camera rules
+    (cameras.vision.fixed_camera) with the camera's learned empty scene; stores the scene again
+    when the check saw it empty, healthy and still."""
+    healthy = [index for index, health in enumerate(healths) if health.ok]
+    found: list[Detection | None] = [None] * len(frames)
+    if not healthy:
+        return found
+    counted = count_burst(
+        [frames[index] for index in healthy],
+        detector.detect,
+        getattr(detector, "detect_regions", None),
+        scene_from_bytes(camera.scene_state),
+    )
+    if counted.learned and counted.scene is not None:
+        camera.scene_state = scene_to_bytes(counted.scene)
+        camera.save(update_fields=["scene_state"])
+    for position, index in enumerate(healthy):
+        found[index] = counted.detections[position]
+    return found
 
 
 def record_reading(
@@ -254,6 +289,7 @@ def record_reading(
             detector_version=reading.detector[1],
             frame_signature=reading.signature,
             health=reading.health or {},
+            people_signals=reading.people_signals or {},
             duration_ms=int(elapsed * 1000) if reading.health is not None else None,
             attempts=F("attempts") + 1,
             recorded_at=now + timedelta(seconds=elapsed),
@@ -288,8 +324,8 @@ def capture_reference_view(camera_id: int, frames: int = 5, interval_s: float = 
 
     Run it when the office is closed. Frames with people or faults are dropped; at least
     three empty frames are needed. The reference (a small grey median, never a raw frame)
-    detects a moved camera and drops static look-alikes such as posters. Returns the number of
-    frames used.
+    detects a moved camera and drops static look-alikes such as posters; the same frames become
+    the camera's learned empty scene (Camera.scene_state). Returns the number of frames used.
     """
     camera = Camera.objects.select_related("office__kecamatan__local_government").get(pk=camera_id)
     try:
@@ -307,7 +343,9 @@ def capture_reference_view(camera_id: int, frames: int = 5, interval_s: float = 
             f"only {len(empty)} of {len(burst)} frames showed an empty, healthy scene"
         )
     camera.reference_signature = build_reference(empty)
-    camera.save(update_fields=["reference_signature"])
+    # The same empty frames are the camera's empty scene, learned afresh.
+    camera.scene_state = scene_to_bytes(learn_scene(None, [scene_grey(f) for f in empty]))
+    camera.save(update_fields=["reference_signature", "scene_state"])
     return len(empty)
 
 

@@ -187,6 +187,9 @@ CHECK_LEASE_SECONDS = env.int("CHECK_LEASE_SECONDS", default=180)
 PEOPLE_DETECTOR = env.str("PEOPLE_DETECTOR", default="")
 # Public-area cameras (squares, roads) see small, distant people: the crowd pipeline by default.
 PUBLIC_AREA_DETECTOR = env.str("PUBLIC_AREA_DETECTOR", default="mp-crowd")
+# Sensor noise (sigma, grey levels) on every frame of replay: cameras, as live cameras have it;
+# 0 replays the recorded pixels exactly (`replay_day --no-noise`).
+REPLAY_SENSOR_NOISE = env.float("REPLAY_SENSOR_NOISE", default=2.0)
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

@@ -91,6 +91,9 @@ class CameraAddress:
     timeout_s: float = DEFAULT_TIMEOUT_S
     # JPEG frames may be decoded smaller, down to this longer side (0: always full size).
     min_long_side: int = 0
+    # replay: sources only: sigma (grey levels) of the sensor noise given to every replayed
+    # frame, as a live camera has it (0: the recorded pixels exactly).
+    sensor_noise: float = 0.0
 
     def __repr__(self) -> str:
         return (

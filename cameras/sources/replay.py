@@ -3,6 +3,10 @@
 Layout: `HHMMSS.jpg|png` directly in the directory (valid for every date) and/or under
 `YYYY-MM-DD/` subfolders (valid for that date only). A check at local time t sees the newest
 frame at or before t that is at most `max_age` old; otherwise the camera was offline at t.
+
+Every replayed frame gets its own sensor noise when `CameraAddress.sensor_noise` > 0 (a live
+camera never delivers the same pixels twice; an exact repeat is a frozen camera by the
+frame-health rule). The noise is seeded by the file and the instant shown, so a replay repeats.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 import numpy as np
 from numpy.typing import NDArray
+
+from cameras.vision.noise import add_sensor_noise, noise_seed
 
 from .base import CameraAddress, CameraUnreachable, Deadline
 from .file import read_image_file
@@ -112,5 +118,9 @@ def capture_replay(
                 f"replay {root}: camera offline at {at_local:%Y-%m-%d %H:%M:%S} local time "
                 f"(no frame in the {int(DEFAULT_MAX_AGE.total_seconds() // 60)} minutes before)"
             )
-        taken.append(read_image_file(root / chosen, address.min_long_side))
+        frame = read_image_file(root / chosen, address.min_long_side)
+        if address.sensor_noise > 0:
+            seed = noise_seed(f"{root.name}/{chosen}@{at_local.isoformat()}")
+            frame = add_sensor_noise(frame, address.sensor_noise, np.random.default_rng(seed))
+        taken.append(frame)
     return taken

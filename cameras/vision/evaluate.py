@@ -11,6 +11,18 @@ Metrics over all images of the folder:
   APPROX in notes count as exact only when equal too);
 * count_mae_le5: mean |predicted - label| over images labelled 0..5 people;
 * ms_per_frame_median: median `detect()` time.
+
+Fixed cameras (`evaluate_sequences`): DIR holds one folder per camera, frames in time order.
+Each frame is one check of that camera whose burst is the frame and the SEQUENCE_BURST - 1
+frames right after it (fewer at the end of the folder), counted by the real per-camera path
+(`cameras.vision.fixed_camera.count_burst`). The camera's learned empty scene starts empty in
+every folder and takes in a check's frames only once the whole burst lies before the frame
+being checked: never later frames, never labels, never another folder. The predicted count
+of a frame is its own count within its burst; its time is the burst's time divided by the
+burst's frames (each frame is detected once in a real check).
+
+With `noise` > 0 every frame gets fresh Gaussian sensor noise of that sigma and a JPEG q90
+round trip (`cameras.vision.noise`) as read, with a fixed seed per file, so runs repeat.
 """
 
 from __future__ import annotations
@@ -21,11 +33,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
+
 from cameras.sources.file import read_image_file
 from cameras.vision.boxes import resize_long_side
 from cameras.vision.detector import PeopleDetector
+from cameras.vision.fixed_camera import ZoomFn, count_burst
+from cameras.vision.noise import add_sensor_noise, noise_seed
+from cameras.vision.scene import SceneState, learn_scene, scene_grey
 
 EVAL_LONG_SIDE = 640
+SEQUENCE_BURST = 3  # frames per check in `evaluate_sequences`: the frame and the next two
 
 
 @dataclass(frozen=True)
@@ -34,9 +53,12 @@ class ImageResult:
     label: int
     predicted: int
     ms: float
+    signals: str = ""  # which signal counted each person, e.g. "pose:2,zoom-pose:1"
+    scene_learned: bool = False  # sequences: this check's burst went into the empty scene
 
     def format_line(self) -> str:
-        return f"{self.file} label={self.label} predicted={self.predicted} ms={self.ms:.1f}"
+        line = f"{self.file} label={self.label} predicted={self.predicted} ms={self.ms:.1f}"
+        return f"{line} signals={self.signals}" if self.signals else line
 
 
 @dataclass(frozen=True)
@@ -97,8 +119,19 @@ def summarise(detector_label: str, results: list[ImageResult]) -> EvaluationRepo
     )
 
 
+def read_eval_frame(path: Path, noise: float = 0.0, seed_name: str = "") -> NDArray[np.uint8]:
+    """An image as a camera check reads it, with sensor noise when `noise` > 0."""
+    # Read as a camera check reads a snapshot (large JPEGs at a reduced scale).
+    frame = read_image_file(path, EVAL_LONG_SIDE)
+    if noise > 0:
+        rng = np.random.default_rng(noise_seed(seed_name or path.name))
+        frame = add_sensor_noise(frame, noise, rng)
+    frame, _scale = resize_long_side(frame, EVAL_LONG_SIDE)
+    return frame
+
+
 def evaluate_labelled_dir(
-    directory: Path, detector: PeopleDetector, *, warmup: bool = True
+    directory: Path, detector: PeopleDetector, *, warmup: bool = True, noise: float = 0.0
 ) -> EvaluationReport:
     """Run `detector` on every image listed in directory/labels.csv and score it.
 
@@ -108,13 +141,69 @@ def evaluate_labelled_dir(
     rows = read_labels(directory)
     results: list[ImageResult] = []
     for index, (name, label) in enumerate(rows):
-        # Read as a camera check reads a snapshot (large JPEGs at a reduced scale).
-        frame = read_image_file(directory / name, EVAL_LONG_SIDE)
-        frame, _scale = resize_long_side(frame, EVAL_LONG_SIDE)
+        frame = read_eval_frame(directory / name, noise)
         if warmup and index == 0:
             detector.detect(frame)
         started = time.perf_counter()
         detection = detector.detect(frame)
         elapsed = (time.perf_counter() - started) * 1000.0
         results.append(ImageResult(name, label, detection.count, elapsed))
+    return summarise(f"{detector.name} {detector.version}", results)
+
+
+def sequence_folders(root: Path) -> list[Path]:
+    """The camera folders of a sequences directory (those with a labels.csv), by name."""
+    return sorted(p for p in root.iterdir() if p.is_dir() and (p / "labels.csv").is_file())
+
+
+def evaluate_sequences(
+    root: Path,
+    detector: PeopleDetector,
+    *,
+    burst: int = SEQUENCE_BURST,
+    noise: float = 0.0,
+    warmup: bool = True,
+) -> EvaluationReport:
+    """Score `detector` on every camera folder of `root` as consecutive fixed-camera checks.
+
+    See the module docstring for the burst, the carried scene state and the timing. Result
+    files are named `folder/file`. Raises ValueError when no folder has labels.
+    """
+    folders = sequence_folders(root)
+    if not folders:
+        raise ValueError(f"no folder with labels.csv in {root}")
+    zoom: ZoomFn | None = getattr(detector, "detect_regions", None)
+    results: list[ImageResult] = []
+    for folder in folders:
+        rows = read_labels(folder)
+        frames = [
+            read_eval_frame(folder / name, noise, f"{folder.name}/{name}") for name, _ in rows
+        ]
+        if warmup and frames:
+            detector.detect(frames[0])
+            warmup = False
+        committed: SceneState | None = None
+        pending: list[tuple[int, list[NDArray[np.uint8]]]] = []
+        for index, (name, label) in enumerate(rows):
+            # Learned scenes whose whole burst lies before this frame become the camera's state.
+            for _ready, learned in [item for item in pending if item[0] <= index]:
+                committed = learn_scene(committed, [scene_grey(frame) for frame in learned])
+            pending = [item for item in pending if item[0] > index]
+            check = frames[index : index + burst]
+            started = time.perf_counter()
+            counted = count_burst(check, detector.detect, zoom, committed)
+            elapsed = (time.perf_counter() - started) * 1000.0 / len(check)
+            if counted.learned:
+                pending.append((index + len(check), check))
+            signals = ",".join(f"{k}:{v}" for k, v in sorted(counted.signals(0).items()))
+            results.append(
+                ImageResult(
+                    f"{folder.name}/{name}",
+                    label,
+                    counted.detections[0].count,
+                    elapsed,
+                    signals,
+                    counted.learned,
+                )
+            )
     return summarise(f"{detector.name} {detector.version}", results)

@@ -31,6 +31,9 @@ head outside the frame) are never people: a hand moving bottles is not staff.
 Every frame is first resized so its longer side is WORK_LONG_SIDE px, so results and cost do
 not depend on the camera resolution. Models load on the first `detect()`, never at import.
 
+`detect_regions` zooms the pose and face models into given regions (the changed regions of a
+fixed camera, see `cameras.vision.fixed_camera`); a zoomed pose needs a face at its head.
+
 Known weak spots (dev set and sequences): people seen from high above and behind (store-aisle
 ceiling camera), people cut off to a torso or legs at the frame edge, small faces (< 10 px)
 in ceiling views, crowds (mp-fusion counts the plaza crowd 0, mp-crowd 2 of about 75), a
@@ -42,6 +45,7 @@ tiles), and an arm reaching in upright from the side of a close-up view.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
@@ -462,6 +466,74 @@ class MediapipeDetector:
             frame_shape=(height, width),
         )
 
+    def detect_regions(
+        self, frame_bgr: NDArray[np.uint8], regions: Sequence[Box]
+    ) -> tuple[PersonBox, ...]:
+        """People found by zooming into `regions` (boxes in `frame_bgr` pixels).
+
+        Each region is cropped with a margin, squared and enlarged to the models' input (a far
+        person fills the pose model's 224 px instead of a few dozen). A pose counts when
+        confident or confirmed by the landmark verifier (pose presence and a visible head); a
+        face when confident. Sources are "zoom-pose" / "zoom-face"; boxes in input pixels.
+        """
+        if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3:
+            raise ValueError("expected an HxWx3 BGR frame")
+        if not regions:
+            return ()
+        with self._lock:
+            self.load()
+            work, scale = resize_long_side(frame_bgr, WORK_LONG_SIDE)
+            rgb = cast(NDArray[np.uint8], cv2.cvtColor(work, cv2.COLOR_BGR2RGB))
+            crops = [_zoom_crop(r, scale, rgb.shape) for r in regions]
+            # A crop nearly as large as the frame is no zoom: the whole-frame pass saw it.
+            limit = ZOOM_MAX_SHARE * min(rgb.shape[:2])
+            crops = [crop for crop in crops if crop[2] - crop[0] <= limit][:ZOOM_MAX_REGIONS]
+            people = self._zoom_people(rgb, crops) if crops else []
+        height, width = frame_bgr.shape[:2]
+        return tuple(_rescale_person(p, 1.0 / scale, width, height) for p in people)
+
+    def _zoom_people(
+        self, rgb: NDArray[np.uint8], crops: list[tuple[int, int, int, int]]
+    ) -> list[PersonBox]:
+        config = self.config
+        height, width = rgb.shape[:2]
+        numbered = list(enumerate(crops, start=200))
+        faces = self._run_passes(rgb, self._face, numbered)
+        # The pose pass (the dearer model) only where a face could confirm a pose: without
+        # one, no zoomed pose below pose_accept counts, and on the sequences none reached it.
+        centres = [
+            (float(box[0] + box[2]) / 2, float(box[1] + box[3]) / 2)
+            for score, box in zip(faces.scores, faces.boxes, strict=True)
+            if score >= config.face_min
+        ]
+        pose = self._run_passes(rgb, self._pose, _crops_holding(numbered, centres))
+        people: list[PersonBox] = []
+        heads: list[NDArray[np.floating[Any]]] = []
+        for score, points, _first in _merge_pose(pose):
+            if score < config.pose_with_face or not _plausible(points, width, height):
+                continue
+            head = clip_xyxy(_head_box(points), width, height)
+            if _near_any_head(head, heads):
+                continue
+            # Zoomed in, furniture fools the pose detector and the verifier alike (measured on
+            # moved chairs in empty rooms), but not the face detector as well.
+            confirmed = score >= config.pose_accept or (
+                _best_face_at(head, faces) >= config.face_min
+            )
+            if not confirmed:
+                continue
+            body = clip_xyxy(_body_box(points), width, height)
+            if body[2] - body[0] < 2 or body[3] - body[1] < 2:
+                continue
+            heads.append(head)
+            people.append(_person(body, score, "zoom-pose", head))
+        for score, box, _support in _merge_faces(faces):
+            if score >= config.face_accept and not _near_any_head(box, heads):
+                heads.append(box)
+                body = clip_xyxy(_body_from_face(box), width, height)
+                people.append(_person(body, score, "zoom-face", clip_xyxy(box, width, height)))
+        return people
+
     def _detect_work(self, rgb: NDArray[np.uint8]) -> tuple[list[PersonBox], list[Box]]:
         config = self.config
         height, width = rgb.shape[:2]
@@ -637,6 +709,26 @@ class MediapipeDetector:
         if not presence.size or float(presence[0]) < self.config.presence_min:
             return False
         return _head_visibility(landmarks) >= self.config.head_visibility_min
+
+
+# A zoomed crop is never smaller than this (working pixels): enlarging a 40 px patch to the
+# pose model's 224 px only magnifies JPEG blocks.
+ZOOM_MIN_SIDE = 112
+ZOOM_MARGIN = 0.25  # share of the region's longer side added around it
+ZOOM_MAX_SHARE = 0.75  # largest crop side, as a share of the frame's shorter side
+ZOOM_MAX_REGIONS = 2  # cost bound: at most this many zoomed crops per frame
+
+
+def _zoom_crop(region: Box, scale: float, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """Square working-frame crop (x1, y1, x2, y2) around a region of the input frame."""
+    height, width = int(shape[0]), int(shape[1])
+    centre_x = (region.x + region.w / 2) * scale
+    centre_y = (region.y + region.h / 2) * scale
+    side = max(region.w, region.h) * scale * (1 + 2 * ZOOM_MARGIN)
+    side = min(max(side, ZOOM_MIN_SIDE), min(width, height))
+    x1 = int(min(max(centre_x - side / 2, 0), width - side))
+    y1 = int(min(max(centre_y - side / 2, 0), height - side))
+    return x1, y1, int(x1 + side), int(y1 + side)
 
 
 def _tiles_with_lone_faces(

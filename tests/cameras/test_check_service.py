@@ -10,6 +10,7 @@ import pytest
 
 from cameras import services, vision
 from cameras.models import Evidence, Observation, ObservationStatus
+from cameras.vision.scene import scene_from_bytes
 from places.models import Office
 from tests.camservers.http_camera import HIKVISION_PATH, OPEN_PATH, start_http_camera
 from tests.factories import CameraFactory
@@ -38,9 +39,8 @@ def empty_camera(shared_dir):
 
 def make_observation(kendari, url: str, **camera_fields) -> Observation:
     office = Office.objects.get(code="74.71.01.1005")
-    camera = CameraFactory(
-        office=office, source_url=url, burst_frames=1, burst_interval_seconds=0, **camera_fields
-    )
+    fields = {"burst_frames": 1, "burst_interval_seconds": 0, **camera_fields}
+    camera = CameraFactory(office=office, source_url=url, **fields)
     return Observation.objects.create(
         camera=camera,
         slot=SLOT,
@@ -157,6 +157,7 @@ def test_reference_view_is_learned_from_an_empty_scene_only(kendari, empty_camer
     assert services.capture_reference_view(camera.pk, frames=3, interval_s=0) == 3
     camera.refresh_from_db()
     assert camera.reference_signature
+    assert scene_from_bytes(camera.scene_state) is not None  # the empty scene, learned afresh
     staffed = CameraFactory(
         office=camera.office,
         name="Loket",
@@ -166,6 +167,33 @@ def test_reference_view_is_learned_from_an_empty_scene_only(kendari, empty_camer
     )
     with pytest.raises(services.ReferenceRefused, match="empty"):
         services.capture_reference_view(staffed.pk, frames=3, interval_s=0)
+    staffed.refresh_from_db()
+    assert bytes(staffed.scene_state) == b""
+
+
+def test_an_empty_check_learns_the_scene_and_a_staffed_one_records_its_signals(
+    kendari, empty_camera, staffed_camera
+):
+    empty = make_observation(kendari, empty_camera.url(OPEN_PATH), burst_frames=3)
+    services.run_camera_check(empty.pk, "task-1", SLOT)
+    empty.camera.refresh_from_db()
+    scene = scene_from_bytes(empty.camera.scene_state)
+    assert scene is not None
+    assert scene.frames_learned == 1
+
+    staffed = make_observation(
+        kendari,
+        staffed_camera.url(HIKVISION_PATH),
+        name="Loket",
+        username="admin",
+        password=staffed_camera.password,
+    )
+    services.run_camera_check(staffed.pk, "task-2", SLOT)
+    staffed.refresh_from_db()
+    staffed.camera.refresh_from_db()
+    assert bytes(staffed.camera.scene_state) == b""  # never learned with people in view
+    assert sum(staffed.people_signals.values()) == staffed.people_count >= 1
+    assert set(staffed.people_signals) <= {"pose", "face", "zoom-pose", "zoom-face"}
 
 
 def test_a_camera_pointing_elsewhere_is_reported_as_moved(kendari, empty_camera, staffed_camera):

@@ -442,6 +442,36 @@ def test_replay_without_a_recent_frame_is_offline(replay_dir: Path) -> None:
         capture_frame(CameraAddress(f"replay:{replay_dir}"), at=at, zone=WITA)
 
 
+def test_replayed_frames_get_their_own_sensor_noise(
+    replay_dir: Path, frame_paths: list[Path]
+) -> None:
+    address = CameraAddress(f"replay:{replay_dir}", sensor_noise=2.0)
+    recorded = cv2.imread(str(frame_paths[1]), cv2.IMREAD_COLOR).astype(int)
+    at = datetime(2026, 11, 24, 7, 36, tzinfo=WITA)
+
+    burst = capture_burst(address, frames=2, interval_s=1.0, at=at, zone=WITA)
+    again = capture_burst(address, frames=2, interval_s=1.0, at=at, zone=WITA)
+
+    # Both frames show the same recorded file, yet no two are the same pixels (not frozen) ...
+    assert not np.array_equal(burst[0], burst[1])
+    assert not np.array_equal(burst[0], recorded)
+    # ... the picture stays the recorded one, and a replay of the same instant repeats.
+    assert float(np.abs(burst[0].astype(int) - recorded).mean()) < 6.0
+    assert all(np.array_equal(a, b) for a, b in zip(burst, again, strict=True))
+
+
+def test_replay_without_noise_gives_the_recorded_pixels(
+    replay_dir: Path, frame_paths: list[Path]
+) -> None:
+    at = datetime(2026, 11, 24, 7, 36, tzinfo=WITA)
+    address = CameraAddress(f"replay:{replay_dir}", sensor_noise=0.0)
+
+    burst = capture_burst(address, frames=2, interval_s=1.0, at=at, zone=WITA)
+
+    recorded = cv2.imread(str(frame_paths[1]), cv2.IMREAD_COLOR)
+    assert all(np.array_equal(frame, recorded) for frame in burst)
+
+
 def test_replay_needs_an_aware_instant(replay_dir: Path) -> None:
     with pytest.raises(ValueError, match="aware"):
         capture_frame(CameraAddress(f"replay:{replay_dir}"), at=datetime(2026, 11, 24, 7, 30))

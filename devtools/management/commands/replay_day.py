@@ -4,8 +4,10 @@ import sys
 from datetime import date, time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.test import override_settings
 
 from devtools import replay
 from places.models import Office
@@ -26,6 +28,11 @@ class Command(BaseCommand):
             type=time.fromisoformat,
             help="stop the day at this local time (HH:MM); verdicts stay provisional",
         )
+        parser.add_argument(
+            "--no-noise",
+            action="store_true",
+            help="replay the recorded pixels exactly (default: fresh sensor noise on every frame)",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         as_json = bool(options["json"])
@@ -39,8 +46,10 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False, stdout=sys.stderr)
         if not Office.objects.filter(code__in=[entry.code for entry in scenario]).exists():
             call_command("seed_kendari", stdout=sys.stderr)
+        noise = 0.0 if options["no_noise"] else settings.REPLAY_SENSOR_NOISE
         try:
-            verdicts = replay.replay_day(options["date"], scenario, options["until"])  # type: ignore[arg-type]
+            with override_settings(REPLAY_SENSOR_NOISE=noise):
+                verdicts = replay.replay_day(options["date"], scenario, options["until"])  # type: ignore[arg-type]
         except replay.ScenarioError as exc:
             raise CommandError(str(exc)) from exc
         offices = {o.code: o for o in Office.objects.filter(code__in=[e.code for e in scenario])}

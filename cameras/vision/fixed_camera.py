@@ -1,0 +1,213 @@
+"""Counting people on a fixed camera: the burst, the empty scene and zoom where something changed.
+
+`count_burst` takes the healthy frames of one check (in time order), the camera's learned
+empty scene (or None) and two callables of the detector (whole-frame `detect`, and `zoom`
+into regions, None for back-ends without it). Per frame:
+
+1. the detector's own people on the whole frame;
+2. candidate regions: person-sized cells that changed against the empty scene or moved
+   between the frames of the burst, and that no counted person already explains;
+3. the detector run zoomed into each candidate region (far and small people);
+4. evidence that agrees: a confident whole-frame hit counts as today. A weak whole-frame hit
+   (pose below WEAK_POSE, face below WEAK_FACE) needs a second signal (a single frame keeps
+   today's rule): motion at its place during the burst (with a learned scene, plus a change
+   against it there or a person at that place in another frame); or, when it stands still
+   and the camera has no learned scene yet, a person at that place in another frame of the
+   burst. A still weak hit on a camera with a learned scene does not count. Measured on
+   empty rooms with a chair moved and a lamp switched on: the change against the empty scene
+   lets weak poses on the moved furniture through, motion does not (a moved chair stands
+   still during the check); sensor noise on a still empty room moves nothing. A
+   zoomed hit counts only inside the changed cells and only when another frame of the burst
+   has a person at that place. A changed region alone is never a person (measured: moved
+   chairs, lamps, a hand moving bottles and the light of a screen change as much as a seated
+   person does).
+
+The new scene state is the old one blended with this burst when nobody was counted and
+nothing moved in a burst of at least MIN_LEARN_FRAMES frames (never learned from a frame with
+a counted person, nor from a burst where something moved or a single frame: that may be a
+person the models missed; measured: the last, single-frame check of the store aisle counted
+0 of 3 people). Pure: state in, state out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cameras.vision.detector import Box, Detection, PersonBox
+from cameras.vision.scene import (
+    SceneState,
+    change_mask,
+    changed_regions,
+    changed_share,
+    learn_scene,
+    motion_mask,
+    scene_grey,
+)
+
+DetectFn = Callable[[NDArray[np.uint8]], Detection]
+ZoomFn = Callable[[NDArray[np.uint8], Sequence[Box]], tuple[PersonBox, ...]]
+
+# Whole-frame hits below these scores are weak: the mediapipe fusion counts them only with a
+# second opinion (verifier or face at the head), and it is these that sensor noise can make.
+WEAK_POSE = 0.9
+WEAK_FACE = 0.8
+MIN_CHANGED_SHARE = 0.15  # share of a zoomed person's box that must lie in changed cells
+MIN_LEARN_FRAMES = 2  # a burst this long at least, to see that nothing moved
+MIN_MOVED_SHARE = 0.05  # share of a weak hit's box that must have moved in the burst
+# A region already covered this much by counted people needs no zoom.
+EXPLAINED_SHARE = 0.6
+# Same person in two frames of the burst: centres closer than this share of the taller box
+# (a walking person moves about half a body height in a second).
+SAME_PLACE = 0.6
+
+
+@dataclass(frozen=True)
+class BurstCount:
+    """Per-frame detections (people counted under the rules above) and the scene after it."""
+
+    detections: tuple[Detection, ...]
+    scene: SceneState | None
+    learned: bool
+    candidate_regions: tuple[int, ...]  # per frame, how many regions were zoomed into
+
+    def signals(self, index: int) -> dict[str, int]:
+        """How many counted people of frame `index` each signal found ("pose", "zoom-pose")."""
+        return dict(Counter(person.source for person in self.detections[index].people))
+
+
+def count_burst(
+    frames: Sequence[NDArray[np.uint8]],
+    detect: DetectFn,
+    zoom: ZoomFn | None,
+    scene: SceneState | None,
+) -> BurstCount:
+    """Count people on each frame of one check's healthy burst (see module docstring)."""
+    if not frames:
+        raise ValueError("a burst needs at least one frame")
+    greys = [scene_grey(frame) for frame in frames]
+    whole = [detect(frame) for frame in frames]
+    masks: list[NDArray[np.bool_]] = []
+    motions: list[NDArray[np.bool_]] = []
+    changes: list[NDArray[np.bool_]] = []
+    moved = False
+    for index, grey in enumerate(greys):
+        motion = motion_mask(greys, index)
+        moved = moved or bool(changed_regions(motion, frames[index].shape))
+        motions.append(motion)
+        changes.append(change_mask(grey, scene))
+        masks.append(changes[-1] | motion)
+    found: list[list[PersonBox]] = []
+    zoomed: list[list[PersonBox]] = []
+    regions_used: list[int] = []
+    for index, frame in enumerate(frames):
+        shape = frame.shape
+        confident = [p for p in whole[index].people if not _is_weak(p)]
+        weak = [p for p in whole[index].people if _is_weak(p)]
+        regions = [
+            region
+            for region in changed_regions(masks[index], shape)
+            if _covered_share(region, confident + weak) < EXPLAINED_SHARE
+        ]
+        extra: list[PersonBox] = []
+        if zoom is not None and regions:
+            for person in zoom(frame, regions):
+                if changed_share(masks[index], _body(person), shape) < MIN_CHANGED_SHARE:
+                    continue
+                if _same_as_any(person, confident + weak + extra):
+                    continue
+                extra.append(person)
+        regions_used.append(len(regions) if zoom is not None else 0)
+        found.append(confident + weak)
+        zoomed.append(extra)
+    detections = []
+    for index, detection in enumerate(whole):
+        shape = frames[index].shape
+        others = [
+            person
+            for other in range(len(frames))
+            if other != index
+            for person in found[other] + zoomed[other]
+        ]
+        single = len(frames) == 1
+        people = [
+            person
+            for person in found[index]
+            if not _is_weak(person)
+            or single
+            or _weak_agrees(person, others, motions[index], changes[index], scene, shape)
+        ]
+        people += [person for person in zoomed[index] if single or _same_as_any(person, others)]
+        detections.append(
+            Detection(
+                people=tuple(people), faces=detection.faces, frame_shape=detection.frame_shape
+            )
+        )
+    nobody = all(not detection.people for detection in detections)
+    # One frame cannot show that nothing moves: a missed person would go into the scene.
+    learned = nobody and not moved and len(frames) >= MIN_LEARN_FRAMES
+    new_scene = learn_scene(scene, greys) if learned else scene
+    return BurstCount(tuple(detections), new_scene, learned, tuple(regions_used))
+
+
+def _weak_agrees(
+    person: PersonBox,
+    others: Sequence[PersonBox],
+    motion: NDArray[np.bool_],
+    change: NDArray[np.bool_],
+    scene: SceneState | None,
+    shape: Sequence[int],
+) -> bool:
+    """A weak whole-frame hit's second signal (see the module docstring, rule 4)."""
+    box = _body(person)
+    repeated = _same_as_any(person, others)
+    if changed_share(motion, box, shape) >= MIN_MOVED_SHARE:
+        return scene is None or repeated or changed_share(change, box, shape) >= MIN_CHANGED_SHARE
+    # Still: a seated person, or furniture and noise; only the burst can tell, and only while
+    # no empty scene says what the furniture looks like.
+    return scene is None and repeated
+
+
+def _is_weak(person: PersonBox) -> bool:
+    if person.source == "pose":
+        return person.score < WEAK_POSE
+    if person.source == "face":
+        return person.score < WEAK_FACE
+    return False
+
+
+def _body(person: PersonBox) -> Box:
+    return Box(person.x, person.y, max(1, person.w), max(1, person.h), person.score)
+
+
+def _centre(person: PersonBox) -> tuple[float, float]:
+    return person.x + person.w / 2.0, person.y + person.h / 2.0
+
+
+def _same_as_any(person: PersonBox, others: Sequence[PersonBox]) -> bool:
+    """True when one of `others` stands at the same place (centre within SAME_PLACE)."""
+    x, y = _centre(person)
+    for other in others:
+        ox, oy = _centre(other)
+        reach = SAME_PLACE * max(person.h, other.h, person.w, other.w)
+        if abs(x - ox) <= reach and abs(y - oy) <= reach:
+            return True
+    return False
+
+
+def _covered_share(region: Box, people: Sequence[PersonBox]) -> float:
+    """Share of `region` covered by the union of the people's boxes."""
+    if not people or region.w <= 0 or region.h <= 0:
+        return 0.0
+    covered = np.zeros((region.h, region.w), dtype=bool)
+    for person in people:
+        x1, y1 = max(person.x - region.x, 0), max(person.y - region.y, 0)
+        x2 = min(person.x + person.w - region.x, region.w)
+        y2 = min(person.y + person.h - region.y, region.h)
+        if x2 > x1 and y2 > y1:
+            covered[y1:y2, x1:x2] = True
+    return float(covered.mean())

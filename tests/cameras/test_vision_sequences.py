@@ -1,0 +1,108 @@
+"""Fixed-camera counting scored on the whole sequence set (../shared/sequences) and the photo
+set (../shared/frames), with and without sensor noise; no Django.
+
+Floors are the figures measured on this development set (README, "How people are counted");
+a change that loses a frame anywhere fails here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from cameras.vision import get_detector
+from cameras.vision.evaluate import (
+    SEQUENCE_BURST,
+    EvaluationReport,
+    ImageResult,
+    evaluate_labelled_dir,
+    evaluate_sequences,
+    format_summary,
+    summarise,
+)
+
+SHARED = Path(
+    os.environ.get("KM_SHARED_DIR", Path(__file__).resolve().parents[2].parent / "shared")
+)
+SEQUENCES = SHARED / "sequences"
+FRAMES = SHARED / "frames"
+
+# Per sequence: presence floor measured (without and with noise sigma 2).
+PRESENCE_FLOORS = {
+    "iot_bottles_tabletop": 1.0,
+    "iot_classroom": 1.0,
+    "iot_corridor_walk": 1.0,
+    "iot_headpose_female": 1.0,
+    "iot_headpose_male": 1.0,
+    "iot_one_by_one_room": 0.95,
+    "iot_store_aisle": 0.50,
+}
+
+
+@pytest.fixture(scope="module")
+def plain() -> EvaluationReport:
+    return evaluate_sequences(SEQUENCES, get_detector())
+
+
+@pytest.fixture(scope="module")
+def noisy() -> EvaluationReport:
+    return evaluate_sequences(SEQUENCES, get_detector(), noise=2.0)
+
+
+def _by_folder(report: EvaluationReport) -> dict[str, list[ImageResult]]:
+    folders: dict[str, list[ImageResult]] = defaultdict(list)
+    for result in report.results:
+        folders[result.file.split("/")[0]].append(result)
+    return folders
+
+
+def test_sequences_meet_their_floors(plain):
+    assert plain.images == 156
+    assert plain.empty_accuracy == 1.0, format_summary(plain)
+    assert plain.presence_accuracy >= 138 / 156 - 1e-9, format_summary(plain)
+    assert plain.exact_count_accuracy >= 0.73, format_summary(plain)
+
+
+@pytest.mark.parametrize("report_name", ["plain", "noisy"])
+def test_every_sequence_meets_its_presence_floor(report_name, request):
+    report = request.getfixturevalue(report_name)
+    folders = _by_folder(report)
+    assert set(folders) == set(PRESENCE_FLOORS)
+    for folder, results in folders.items():
+        share = summarise(folder, results).presence_accuracy
+        assert share >= PRESENCE_FLOORS[folder] - 1e-9, (folder, share)
+
+
+def test_sensor_noise_adds_no_person_and_keeps_presence(plain, noisy):
+    empty_frames = [r for r in noisy.results if r.label == 0]
+    assert len(empty_frames) == 33
+    assert [r.file for r in empty_frames if r.predicted] == []
+    assert abs(noisy.presence_accuracy - plain.presence_accuracy) <= 0.01 + 1e-9
+
+
+@pytest.mark.parametrize("report_name", ["plain", "noisy"])
+def test_the_empty_scene_never_learns_a_frame_with_a_person(report_name, request):
+    """Every burst that went into a camera's empty scene shows nobody (by the labels)."""
+    report = request.getfixturevalue(report_name)
+    learned_any = False
+    for results in _by_folder(report).values():
+        for index, result in enumerate(results):
+            if result.scene_learned:
+                learned_any = True
+                burst = results[index : index + SEQUENCE_BURST]
+                assert [r.label for r in burst] == [0] * len(burst), result.file
+    assert learned_any  # the rooms with empty stretches did learn their scene
+
+
+def test_noise_on_the_photographs_adds_no_person_and_keeps_presence():
+    detector = get_detector()
+    plain = evaluate_labelled_dir(FRAMES, detector)
+    noisy = evaluate_labelled_dir(FRAMES, detector, noise=2.0)
+    assert noisy.empty_accuracy == 1.0, format_summary(noisy)
+    assert abs(noisy.presence_accuracy - plain.presence_accuracy) <= 0.01 + 1e-9, (
+        format_summary(plain),
+        format_summary(noisy),
+    )
