@@ -91,9 +91,8 @@ def camera_address(camera: Camera) -> sources.CameraAddress:
         password=camera.password.reveal(),
         timeout_s=camera.timeout_seconds or settings.CAMERA_CAPTURE_TIMEOUT_S,
         min_long_side=CAPTURE_LONG_SIDE,
-        sensor_noise=(
-            settings.REPLAY_SENSOR_NOISE if camera.source_url.startswith("replay:") else 0.0
-        ),
+        # Read only by recorded sources (replay): a live camera brings its own noise.
+        sensor_noise=settings.REPLAY_SENSOR_NOISE,
     )
 
 
