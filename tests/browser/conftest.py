@@ -155,12 +155,20 @@ def met_page(chromium, met_viewport):
     page.context.close()
 
 
-def page_problems(page, axe_source: str, *, narrowest: int = 360) -> list[str]:
+def page_problems(page, axe_source: str, *, status: int = 200, narrowest: int = 360) -> list[str]:
     """What a user would meet as broken on the current page: console errors, sideways scroll
     (also at `narrowest` px on a phone), images that did not load, and serious or critical
-    axe-core violations. Empty when the page is fine."""
+    axe-core violations. Empty when the page is fine. `status` is the page's own expected
+    status (404, 400): Chromium logs that one as a failed resource, which is no problem."""
     page.wait_for_load_state("networkidle")
-    problems = list(page.console_log.errors)
+    own_status = (
+        f"console: Failed to load resource: the server responded with a status of {status} "
+    )
+    problems = [
+        error
+        for error in page.console_log.errors
+        if not (status != 200 and error.startswith(own_status))
+    ]
     if overflow := page.evaluate(HORIZONTAL_OVERFLOW):
         problems.append(f"scrolls sideways by {overflow} px")
     width = page.viewport_size["width"] if page.viewport_size else 0

@@ -119,3 +119,62 @@ def test_citizen_pages_and_the_status_email_as_met(
     sent = [message for message in mail.outbox if message.to == ["warga@example.id"]]
     assert len(sent) == 1
     assert "Dijawab" in sent[0].subject
+
+
+def staff_pages(data) -> dict[str, str]:
+    today = data.today.isoformat()
+    return {
+        "board": reverse("compliance:board"),
+        "day": reverse("compliance:day", kwargs={"day": today}),
+        "week": reverse("compliance:week", kwargs={"day": today}),
+        "month": reverse("compliance:month", kwargs={"month": f"{data.today:%Y-%m}"}),
+        "rankings": reverse("compliance:rankings"),
+        "office": reverse("compliance:office", kwargs={"code": data.featured.code}),
+        "reports": reverse("reports:report_list"),
+        "wall": reverse("cameras:wall"),
+        "incidents": reverse("incidents:list"),
+        "complaints": reverse("complaints:staff_list"),
+        "not-found": "/tidak-ada-halaman-ini/",
+    }
+
+
+def test_every_staff_page_is_finished(
+    live_server, met_page, met_viewport, axe_source, dashboard_data, staff_user
+):
+    page = met_page
+    warnings: list[str] = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    log_in(page, live_server.url, staff_user.username)
+    problems = {}
+    for name, path in staff_pages(dashboard_data).items():
+        page.goto(live_server.url + path)
+        page.wait_for_selector("main h1")
+        save_screenshot(page, f"met-{name}-{met_viewport}")
+        status = 404 if name == "not-found" else 200
+        if found := page_problems(page, axe_source, status=status):
+            problems[name] = found
+        page.console_log.errors.clear()
+    assert problems == {}
+    # The incident form's datetime-local defaults are in a format the browser accepts.
+    page.goto(live_server.url + reverse("incidents:list"))
+    assert page.input_value("#id_starts_at") != ""
+    assert page.input_value("#id_expires_at") != ""
+    assert warnings == []
+
+
+def test_refused_incident_post_shows_a_linked_error_summary(
+    live_server, met_page, met_viewport, axe_source, dashboard_data, staff_user
+):
+    page = met_page
+    log_in(page, live_server.url, staff_user.username)
+    page.goto(live_server.url + reverse("incidents:list"))
+    page.fill("#id_title", "")
+    page.click("form.stack-form button[type=submit]")
+    page.wait_for_selector("[data-error-summary]")
+    save_screenshot(page, f"met-incident-errors-{met_viewport}")
+    assert page_problems(page, axe_source, status=400) == []
+    link = page.locator("[data-error-summary] a[href='#id_title']")
+    assert link.count() == 1
+    link.click()
+    assert page.evaluate("() => document.activeElement.id") == "id_title"
+    assert page.locator(".field-has-error #id_title").count() == 1
