@@ -11,8 +11,8 @@ import hmac
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import requests
@@ -23,15 +23,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance import domain
-from compliance.models import Alert
+from compliance.models import Alert, DailyVerdict
 from places.models import Office
 from places.vocabulary import email_list, zone_label
 
-if TYPE_CHECKING:
-    from compliance.services import JudgedDay
-
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Kelurahan-Monitor-Signature"
+
+
+@dataclass(frozen=True)
+class JudgedDay:
+    """One office day as the tick judged it: what alerts are raised from."""
+
+    office: Office
+    day: date
+    verdict: domain.Verdict
+    checks: list[domain.CheckResult]
+    new_after_hours: list[domain.CheckResult]
+    policy: domain.CheckPolicy
+    zone: ZoneInfo
+    row: DailyVerdict | None
 
 
 def raise_alerts(
@@ -110,7 +121,7 @@ def raise_alerts(
     return created
 
 
-def raise_alerts_for(judged: "JudgedDay", now: datetime) -> list[Alert]:
+def raise_alerts_for(judged: JudgedDay, now: datetime) -> list[Alert]:
     """The alerts of one office day the tick has just judged (provisional days only)."""
     return raise_alerts(
         judged.office,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from cameras.models import Camera, Observation, ObservationStatus
 from cameras.services import claim_lease
 from compliance import alerts, domain
+from compliance.alerts import JudgedDay
 from compliance.models import DailyVerdict, SecurityEvent, TickCursor, VerdictChange
 from places.calendar import forget_cached_calendars, load_calendars, zone_of
 from places.models import Office
@@ -255,20 +256,6 @@ def check_results(observations: Iterable[Observation]) -> list[domain.CheckResul
         for o in observations
         if o.status not in _UNSETTLED
     ]
-
-
-@dataclass(frozen=True)
-class JudgedDay:
-    """One office day as the tick judged it: what alerts are raised from."""
-
-    office: Office
-    day: date
-    verdict: domain.Verdict
-    checks: list[domain.CheckResult]
-    new_after_hours: list[domain.CheckResult]
-    policy: domain.CheckPolicy
-    zone: ZoneInfo
-    row: DailyVerdict | None
 
 
 def refresh_verdicts(
