@@ -93,6 +93,7 @@ def camera_address(camera: Camera) -> sources.CameraAddress:
         min_long_side=CAPTURE_LONG_SIDE,
         # Read only by recorded sources (replay): a live camera brings its own noise.
         sensor_noise=settings.REPLAY_SENSOR_NOISE,
+        local_sources=settings.CAMERA_LOCAL_SOURCES,
     )
 
 

@@ -89,6 +89,11 @@ def capture_burst(
         raise ValueError("need frames >= 1, interval_s >= 0 and timeout_s > 0")
     deadline = Deadline(address.timeout_s + (frames - 1) * interval_s)
     scheme = address.scheme
+    if scheme in ("file", "replay") and not address.local_sources:
+        raise CameraUnreachable(
+            "file:// and replay: sources are disabled in this deployment: "
+            f"{redact_url(address.url)}"
+        )
     try:
         if scheme == "replay":
             return capture_replay(address, deadline, frames, interval_s, at, zone)

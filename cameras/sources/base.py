@@ -94,6 +94,9 @@ class CameraAddress:
     # replay: sources only: sigma (grey levels) of the sensor noise given to every replayed
     # frame, as a live camera has it (0: the recorded pixels exactly).
     sensor_noise: float = 0.0
+    # file:// and replay: read the worker's own disk: a deployment enables them (the demo, tests,
+    # replays); a row stored before the setting existed must not read files where it is off.
+    local_sources: bool = True
 
     def __repr__(self) -> str:
         return (

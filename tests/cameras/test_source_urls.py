@@ -198,3 +198,23 @@ def test_an_auditor_opens_a_camera_in_the_admin(role_users, mandonga):
     auditor.user_permissions.add(Permission.objects.get(codename="view_camera"))
     response = api(auditor).get(f"/admin/cameras/camera/{camera.pk}/change/")
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_stored_file_camera_is_not_read_once_local_sources_are_off(settings, mandonga, tmp_path):
+    """A row stored before the setting existed (or while it was on) reads no file when off."""
+    import cv2
+    import numpy as np
+
+    from cameras import sources
+    from cameras.services import camera_address
+
+    picture = tmp_path / "kantor.jpg"
+    cv2.imwrite(str(picture), np.full((90, 160, 3), 120, dtype=np.uint8))
+    camera = Camera.for_office(mandonga, name="Depan", source_url=picture.as_uri())
+    camera.save()
+    settings.CAMERA_LOCAL_SOURCES = True
+    assert sources.capture_frame(camera_address(camera)).shape == (90, 160, 3)
+    settings.CAMERA_LOCAL_SOURCES = False
+    with pytest.raises(sources.CameraUnreachable, match="disabled in this deployment"):
+        sources.capture_frame(camera_address(camera))

@@ -76,7 +76,10 @@ def start_worker(tmp_path: Path, transactional_db: None) -> Iterator[Callable[..
         concurrency: int = 1, queues: str = "default,scheduling,vision,reports", **env: str
     ) -> Worker:
         log_path = tmp_path / f"worker{len(workers)}.log"
-        environ = dict(os.environ, DATABASE_URL=_database_url(), **env)
+        # The tests' cameras include file:// and replay: sources, as the demo's do.
+        environ = dict(
+            os.environ, DATABASE_URL=_database_url(), **{"CAMERA_LOCAL_SOURCES": "true", **env}
+        )
         process = subprocess.Popen(
             [
                 sys.executable,
