@@ -165,7 +165,7 @@ def test_wall_shows_every_camera_tile_with_picture_health_and_age(
     tiles = page.locator(".wall-tile")
     assert tiles.count() == len(wall_data.cameras)
     assert page.locator(".wall-group").count() == 2
-    assert "8 kamera · 7 daring · 1 bermasalah" in page.locator(".wall-summary").inner_text()
+    assert "8 kamera · 7 daring · 1 bermasalah" in page.locator(".wall-summary").first.inner_text()
     for camera in wall_data.cameras:
         tile = page.locator(f".wall-tile[data-camera='{camera.pk}']")
         assert tile.locator(".wall-name").inner_text() == camera.name
