@@ -67,6 +67,32 @@ def count_complaints_by_office(date_from: date, date_to: date) -> dict[int, int]
     return {row["office_id"]: row["total"] for row in rows}
 
 
+@dataclass(frozen=True)
+class ComplaintLine:
+    """A citizen complaint as staff see it on the office page (never the contact fields)."""
+
+    tracking_code: str
+    visited_at: datetime
+    kind_label: str
+    status_label: str
+    verification_label: str
+
+
+def recent_complaint_lines(office: Office, limit: int = 10) -> tuple[ComplaintLine, ...]:
+    """The office's latest complaints by visit time, for the office page (one query)."""
+    rows = Complaint.objects.filter(office=office).order_by("-visited_at")[:limit]
+    return tuple(
+        ComplaintLine(
+            tracking_code=row.tracking_code,
+            visited_at=row.visited_at,
+            kind_label=str(row.get_kind_display()),
+            status_label=str(row.get_status_display()),
+            verification_label=str(row.get_verification_display()),
+        )
+        for row in rows
+    )
+
+
 def overdue_filter(today: date) -> Q:
     return Q(status__in=_NOT_FORWARDED, forward_due__lt=today) | Q(
         status__in=_NOT_ANSWERED, answer_due__lt=today

@@ -8,12 +8,12 @@ offices is decided here (`visible_offices`), on the server.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import (
@@ -185,11 +185,18 @@ class Board:
         return self.awaiting == 0
 
 
-def board_for_day(day: date, user: User, now: datetime | None = None) -> Board:
+def board_for_day(
+    day: date,
+    user: User,
+    now: datetime | None = None,
+    complaints_by_office: Mapping[int, int] | None = None,
+) -> Board:
     """Today's (or a past day's) board: counters, late list, cameras down, tiles by kecamatan.
 
-    Five queries for any number of offices (offices, verdicts, complaints, holidays, cameras
-    down), never one per office. `now` (aware) decides "today" and the cut-off for camera outages.
+    Four queries for any number of offices (offices, verdicts, holidays, cameras down), never
+    one per office. `now` (aware) decides "today" and the cut-off for camera outages.
+    `complaints_by_office` (office id -> complaints received that day) is handed in by the
+    page: compliance does not read complaints.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -198,8 +205,45 @@ def board_for_day(day: date, user: User, now: datetime | None = None) -> Board:
         .order_by("kecamatan__name", "name")
         .values("id", "code", "name", "kecamatan__name")
     )
-    office_ids = [office["id"] for office in offices]
-    verdicts = {
+    verdicts = _board_verdicts(day, user)
+    zone = timezone.get_current_timezone()
+    complaints = complaints_by_office or {}
+    all_tiles = [
+        _tile(office, verdicts.get(office["id"]), zone, complaints.get(office["id"], 0))
+        for office in offices
+    ]
+    tally = _tally(tile.status for tile in all_tiles)
+    as_of = now if day >= today else _end_of_local_day(day)
+    cameras = _cameras_checked(user, day, as_of)
+    return Board(
+        day=day,
+        is_today=day == today,
+        total=len(offices),
+        counters=board_counters(tally),
+        awaiting=sum(1 for tile in all_tiles if not tile.status),
+        other_counts=tuple(
+            Counter(status=status.value, label=str(status.label), count=tally[status.value])
+            for status in (VerdictStatus.CLOSED_EARLY, VerdictStatus.EXCUSED)
+            if tally[status.value]
+        ),
+        late=late_tiles(all_tiles),
+        not_opened=tuple(tile for tile in all_tiles if tile.status == VerdictStatus.NOT_OPENED),
+        cameras_down=tuple(cameras_down(user, as_of)),
+        groups=kecamatan_groups(all_tiles),
+        holidays=tuple(
+            Holiday.objects.filter(date=day).order_by("kind").values_list("name", flat=True)
+        ),
+        zone_label=zone_label(),
+        generated_at=now,
+        complaints=sum(tile.complaints for tile in all_tiles),
+        cameras_total=cameras["total"],
+        cameras_checked=cameras["checked"],
+    )
+
+
+def _board_verdicts(day: date, user: User) -> dict[int, dict]:
+    """The visible offices' verdicts of `day` by office id, with the effective status."""
+    return {
         row["office_id"]: row
         for row in DailyVerdict.objects.filter(date=day, office__in=visible_offices(user))
         .annotate(effective=effective_status_expression())
@@ -213,96 +257,69 @@ def board_for_day(day: date, user: User, now: datetime | None = None) -> Board:
             "is_final",
         )
     }
-    complaints_by_office = _complaints_received(day)
-    zone = timezone.get_current_timezone()
-    labels = {status.value: str(status.label) for status in VerdictStatus}
-    tiles_by_kecamatan: dict[str, list[Tile]] = defaultdict(list)
-    tally: dict[str, int] = defaultdict(int)
-    awaiting = 0
-    all_tiles: list[Tile] = []
-    for office in offices:
-        verdict = verdicts.get(office["id"])
-        status = verdict["effective"] if verdict else ""
-        tile = Tile(
-            office_id=office["id"],
-            code=office["code"],
-            name=office["name"],
-            kecamatan=office["kecamatan__name"],
-            status=status,
-            status_label=labels.get(status, ""),
-            opened_at=verdict["opened_at"] if verdict else None,
-            scheduled_open=verdict["scheduled_open"] if verdict else None,
-            minutes_late=verdict["minutes_late"] if verdict else None,
-            is_final=bool(verdict and verdict["is_final"]),
-            overridden=bool(verdict and verdict["override_status"]),
-            # An opening time only explains on-time, late and closed-early tiles; a "no data"
-            # verdict may still carry the instant a recovered camera first saw staff.
-            opened_hm=(
-                _local_hm(verdict["opened_at"], zone) if verdict and status in _OPENED else ""
-            ),
-            scheduled_hm=_local_hm(verdict["scheduled_open"], zone) if verdict else "",
-            complaints=complaints_by_office.get(office["id"], 0),
-        )
-        all_tiles.append(tile)
-        tiles_by_kecamatan[tile.kecamatan].append(tile)
-        if status:
-            tally[status] += 1
-        else:
-            awaiting += 1
-    counters = tuple(
+
+
+def _tile(office: Mapping[str, Any], verdict: dict | None, zone: tzinfo, complaints: int) -> Tile:
+    """One office's tile from its row and its verdict row (None: not judged yet)."""
+    status = verdict["effective"] if verdict else ""
+    return Tile(
+        office_id=office["id"],
+        code=office["code"],
+        name=office["name"],
+        kecamatan=office["kecamatan__name"],
+        status=status,
+        status_label=_status_label(status),
+        opened_at=verdict["opened_at"] if verdict else None,
+        scheduled_open=verdict["scheduled_open"] if verdict else None,
+        minutes_late=verdict["minutes_late"] if verdict else None,
+        is_final=bool(verdict and verdict["is_final"]),
+        overridden=bool(verdict and verdict["override_status"]),
+        # An opening time only explains on-time, late and closed-early tiles; a "no data"
+        # verdict may still carry the instant a recovered camera first saw staff.
+        opened_hm=_local_hm(verdict["opened_at"], zone) if verdict and status in _OPENED else "",
+        scheduled_hm=_local_hm(verdict["scheduled_open"], zone) if verdict else "",
+        complaints=complaints,
+    )
+
+
+def board_counters(tally: Mapping[str, int]) -> tuple[Counter, ...]:
+    """The board's five counters from a tally of effective statuses (holiday counts days off)."""
+    return tuple(
         Counter(
             status=status.value,
             label=str(status.label),
             count=(
-                sum(tally[s.value] for s in _DAY_OFF)
+                sum(tally.get(s.value, 0) for s in _DAY_OFF)
                 if status == VerdictStatus.HOLIDAY
-                else tally[status.value]
+                else tally.get(status.value, 0)
             ),
         )
         for status in BOARD_COUNTERS
     )
-    other_counts = tuple(
-        Counter(status=status.value, label=str(status.label), count=tally[status.value])
-        for status in (VerdictStatus.CLOSED_EARLY, VerdictStatus.EXCUSED)
-        if tally[status.value]
-    )
-    late = tuple(
+
+
+def late_tiles(tiles: Iterable[Tile]) -> tuple[Tile, ...]:
+    """The late offices, latest first (then by name)."""
+    return tuple(
         sorted(
-            (tile for tile in all_tiles if tile.status == VerdictStatus.LATE),
+            (tile for tile in tiles if tile.status == VerdictStatus.LATE),
             key=lambda tile: (-(tile.minutes_late or 0), tile.name),
         )
     )
-    not_opened = tuple(tile for tile in all_tiles if tile.status == VerdictStatus.NOT_OPENED)
-    groups = tuple(
+
+
+def kecamatan_groups(tiles: Iterable[Tile]) -> tuple[KecamatanTiles, ...]:
+    """Tiles grouped by kecamatan in the order they come, each group with its counts."""
+    by_kecamatan: dict[str, list[Tile]] = defaultdict(list)
+    for tile in tiles:
+        by_kecamatan[tile.kecamatan].append(tile)
+    return tuple(
         KecamatanTiles(
             name=name,
-            tiles=tuple(tiles),
-            counts=ranking.StatusCounts.from_mapping(_tally(tile.status for tile in tiles)),
+            tiles=tuple(group),
+            counts=ranking.StatusCounts.from_mapping(_tally(tile.status for tile in group)),
         )
-        for name, tiles in tiles_by_kecamatan.items()
-    )
-    as_of = now if day >= today else _end_of_local_day(day)
-    cameras = _cameras_checked(user, day, as_of)
-    holidays = tuple(
-        Holiday.objects.filter(date=day).order_by("kind").values_list("name", flat=True)
-    )
-    return Board(
-        day=day,
-        is_today=day == today,
-        total=len(office_ids),
-        counters=counters,
-        awaiting=awaiting,
-        other_counts=other_counts,
-        late=late,
-        not_opened=not_opened,
-        cameras_down=tuple(cameras_down(user, as_of)),
-        groups=groups,
-        holidays=holidays,
-        zone_label=zone_label(),
-        generated_at=now,
-        complaints=sum(tile.complaints for tile in all_tiles),
-        cameras_total=cameras["total"],
-        cameras_checked=cameras["checked"],
+        for name, group in by_kecamatan.items()
     )
 
 
@@ -602,17 +619,6 @@ class HeatCell:
 
 
 @dataclass(frozen=True)
-class ComplaintLine:
-    """A citizen complaint as staff see it on the office page (never the contact fields)."""
-
-    tracking_code: str
-    visited_at: datetime
-    kind_label: str
-    status_label: str
-    verification_label: str
-
-
-@dataclass(frozen=True)
 class OfficePage:
     office: Office
     day: date
@@ -634,7 +640,6 @@ class OfficePage:
     heatmap: tuple[tuple[HeatCell, ...], ...]
     heatmap_counts: ranking.StatusCounts
     zone_label: str
-    complaints: tuple[ComplaintLine, ...] = ()
 
 
 def _is_open(observation: Observation, office_day: domain.OfficeDay) -> bool | None:
@@ -665,32 +670,92 @@ def verdict_id_for(office: Office, day: date) -> int | None:
 def office_page(office: Office, day: date) -> OfficePage:
     """Everything the office page shows for `day`: hours, checks, verdict, evidence, history.
 
-    A fixed number of queries (calendar, checks, verdict, changes, excuses, heatmap).
+    A fixed number of queries (calendar, checks, verdict, changes, excuses, heatmap). The
+    office's complaints are not read here: the page hands them to its template itself.
     """
     zone = calendar.zone_of(office)
     office_day = calendar.load_calendars([office], day, day).office_day(office, day)
-    scheduled_open = grace_end = None
-    grace_minutes = None
-    hours_text = ""
-    if office_day.hours is not None:
-        hours = office_day.hours
-        scheduled_open = datetime.combine(day, hours.open, tzinfo=zone)
-        grace_minutes = hours.grace_minutes
-        grace_end = scheduled_open + timedelta(minutes=hours.grace_minutes)
-        hours_text = f"{hours.open:%H:%M}–{hours.close:%H:%M}"
-    day_note = ""
-    if office_day.holiday is not None:
-        day_note = office_day.holiday.name
-    elif office_day.excuse is not None:
-        day_note = office_day.excuse.reason
+    opening = opening_of(office_day, day, zone)
+    checks = _office_checks(office, day, office_day)
+    verdict = (
+        DailyVerdict.objects.filter(office=office, date=day).select_related("overridden_by").first()
+    )
+    status = verdict.effective_status if verdict else ""
+    heatmap, heatmap_counts = _office_heatmap(office, day)
+    return OfficePage(
+        office=office,
+        day=day,
+        day_kind=office_day.status.value,
+        day_note=day_note(office_day),
+        hours_text=opening.hours_text,
+        grace_minutes=opening.grace_minutes,
+        scheduled_open=opening.scheduled_open,
+        grace_end=opening.grace_end,
+        verdict=verdict,
+        status=status,
+        status_label=_status_label(status),
+        checks=checks,
+        key_moments=_key_moments(verdict, checks, opening.grace_end),
+        timeline=plot_timeline(
+            checks, opening.scheduled_open, opening.grace_end, verdict, width=960, height=190
+        ),
+        timeline_narrow=plot_timeline(
+            checks, opening.scheduled_open, opening.grace_end, verdict, width=360, height=170
+        ),
+        excuses=tuple(
+            Excuse.objects.filter(office=office)
+            .select_related("created_by")
+            .order_by("-date_from")[:20]
+        ),
+        changes=_verdict_changes(verdict),
+        heatmap=heatmap,
+        heatmap_counts=heatmap_counts,
+        zone_label=zone_label(office.kecamatan.local_government.time_zone),
+    )
 
+
+@dataclass(frozen=True)
+class Opening:
+    """When the office should open on a day: the scheduled instant, the grace end, the hours."""
+
+    scheduled_open: datetime | None = None
+    grace_end: datetime | None = None
+    grace_minutes: int | None = None
+    hours_text: str = ""
+
+
+def opening_of(office_day: domain.OfficeDay, day: date, zone: tzinfo) -> Opening:
+    """The day's opening as the page shows it (nothing on a day without hours)."""
+    hours = office_day.hours
+    if hours is None:
+        return Opening()
+    scheduled_open = datetime.combine(day, hours.open, tzinfo=zone)
+    return Opening(
+        scheduled_open=scheduled_open,
+        grace_end=scheduled_open + timedelta(minutes=hours.grace_minutes),
+        grace_minutes=hours.grace_minutes,
+        hours_text=f"{hours.open:%H:%M}–{hours.close:%H:%M}",
+    )
+
+
+def day_note(office_day: domain.OfficeDay) -> str:
+    """Why the day is special: the holiday's name, else the excuse's reason, else nothing."""
+    if office_day.holiday is not None:
+        return office_day.holiday.name
+    if office_day.excuse is not None:
+        return office_day.excuse.reason
+    return ""
+
+
+def _office_checks(office: Office, day: date, office_day: domain.OfficeDay) -> tuple[Check, ...]:
+    """The office's checks of the day in slot order, openness read as the verdict reads it."""
     observations = (
         Observation.objects.filter(camera__office=office, office_date=day)
         .select_related("camera")
         .annotate(has_evidence=Exists(Evidence.objects.filter(observation=OuterRef("pk"))))
         .order_by("slot", "camera__name")
     )
-    checks = tuple(
+    return tuple(
         Check(
             observation_id=obs.pk,
             camera_name=obs.camera.name,
@@ -704,95 +769,44 @@ def office_page(office: Office, day: date) -> OfficePage:
         )
         for obs in observations
     )
-    verdict = (
-        DailyVerdict.objects.filter(office=office, date=day).select_related("overridden_by").first()
-    )
-    status = verdict.effective_status if verdict else ""
-    changes: tuple[AuditEntry, ...] = ()
-    if verdict is not None:
-        changes = tuple(
-            AuditEntry(
-                previous_label=_status_label(change.previous_status),
-                new_label=_status_label(change.new_status),
-                reason=change.reason,
-                changed_at=change.changed_at,
-                changed_by=str(change.changed_by or ""),
-            )
-            for change in VerdictChange.objects.filter(verdict=verdict)
-            .select_related("changed_by")
-            .order_by("-changed_at")[:20]
+
+
+def _verdict_changes(verdict: DailyVerdict | None) -> tuple[AuditEntry, ...]:
+    """The verdict's latest 20 corrections, newest first (none without a verdict)."""
+    if verdict is None:
+        return ()
+    return tuple(
+        AuditEntry(
+            previous_label=_status_label(change.previous_status),
+            new_label=_status_label(change.new_status),
+            reason=change.reason,
+            changed_at=change.changed_at,
+            changed_by=str(change.changed_by or ""),
         )
-    key_moments = _key_moments(verdict, checks, grace_end)
-    excuses = tuple(
-        Excuse.objects.filter(office=office)
-        .select_related("created_by")
-        .order_by("-date_from")[:20]
+        for change in VerdictChange.objects.filter(verdict=verdict)
+        .select_related("changed_by")
+        .order_by("-changed_at")[:20]
     )
-    complaints = _recent_complaints(office)
+
+
+def _office_heatmap(
+    office: Office, day: date
+) -> tuple[tuple[tuple[HeatCell, ...], ...], ranking.StatusCounts]:
+    """The last HEATMAP_WEEKS weeks up to `day` as calendar rows, and their status counts."""
     first = day - timedelta(days=day.weekday() + 7 * (HEATMAP_WEEKS - 1))
     history = dict(
         DailyVerdict.objects.filter(office=office, date__range=(first, day))
         .annotate(effective=effective_status_expression())
         .values_list("date", "effective")
     )
-    return OfficePage(
-        office=office,
-        day=day,
-        day_kind=office_day.status.value,
-        day_note=day_note,
-        hours_text=hours_text,
-        grace_minutes=grace_minutes,
-        scheduled_open=scheduled_open,
-        grace_end=grace_end,
-        verdict=verdict,
-        status=status,
-        status_label=_status_label(status),
-        checks=checks,
-        key_moments=key_moments,
-        timeline=plot_timeline(checks, scheduled_open, grace_end, verdict, width=960, height=190),
-        timeline_narrow=plot_timeline(
-            checks, scheduled_open, grace_end, verdict, width=360, height=170
-        ),
-        excuses=excuses,
-        changes=changes,
-        heatmap=tuple(
-            tuple(
-                HeatCell(cell.day, cell.status, _status_label(cell.status), cell.in_range)
-                for cell in week
-            )
-            for week in ranking.calendar_weeks(first, day, history)
-        ),
-        heatmap_counts=ranking.StatusCounts.from_mapping(_tally(history.values())),
-        zone_label=zone_label(office.kecamatan.local_government.time_zone),
-        complaints=complaints,
-    )
-
-
-def _complaints_received(day: date) -> dict[int, int]:
-    """Complaints received on `day` per office id (one query), when complaints are installed."""
-    if not django_apps.is_installed("complaints"):
-        return {}
-    from complaints.selectors import count_complaints_by_office
-
-    return count_complaints_by_office(day, day)
-
-
-def _recent_complaints(office: Office, limit: int = 10) -> tuple[ComplaintLine, ...]:
-    """The office's latest complaints (one query), when the complaints app is installed."""
-    if not django_apps.is_installed("complaints"):
-        return ()
-    complaint_model = django_apps.get_model("complaints", "Complaint")
-    rows = complaint_model.objects.filter(office=office).order_by("-visited_at")[:limit]
-    return tuple(
-        ComplaintLine(
-            tracking_code=row.tracking_code,
-            visited_at=row.visited_at,
-            kind_label=str(row.get_kind_display()),
-            status_label=str(row.get_status_display()),
-            verification_label=str(row.get_verification_display()),
+    weeks = tuple(
+        tuple(
+            HeatCell(cell.day, cell.status, _status_label(cell.status), cell.in_range)
+            for cell in week
         )
-        for row in rows
+        for week in ranking.calendar_weeks(first, day, history)
     )
+    return weeks, ranking.StatusCounts.from_mapping(_tally(history.values()))
 
 
 def _key_moments(

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cameras.models import Evidence
+from complaints import selectors as complaint_selectors
 from compliance import selectors, services
 from compliance.domain import ranking
 from compliance.models import VerdictStatus
@@ -108,7 +109,11 @@ def report_links(day: date) -> dict[str, str]:
 
 
 def _board_context(request: HttpRequest, day: date) -> dict[str, Any]:
-    board = selectors.board_for_day(day, request.user)
+    board = selectors.board_for_day(
+        day,
+        request.user,
+        complaints_by_office=complaint_selectors.count_complaints_by_office(day, day),
+    )
     today = timezone.localdate()
     return {
         "nav": "board" if board.is_today else "",
@@ -302,6 +307,7 @@ def office(request: HttpRequest, code: str) -> HttpResponse:
         "compliance/office.html",
         {
             "page": page,
+            "complaints": complaint_selectors.recent_complaint_lines(found),
             "office": found,
             "day": day,
             "today": today,

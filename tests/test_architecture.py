@@ -94,10 +94,7 @@ PURE_MAY_USE = {
 }
 # Arrows that break the rules today, each with the reason it is still there. Empty it, never
 # grow it.
-KNOWN_EXCEPTIONS: set[tuple[str, str]] = {
-    # The board and the office page show complaint counts: the pages should hand them in.
-    ("compliance.selectors", "complaints.selectors"),
-}
+KNOWN_EXCEPTIONS: set[tuple[str, str]] = set()
 
 
 def module_name(path: Path) -> str:

@@ -81,6 +81,25 @@ class _Timeline:
     service_end: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class _DayFacts:
+    """What the checks of one working day establish, before any rule picks a kind."""
+
+    line: _Timeline
+    min_staff: int
+    checks: tuple[CheckResult, ...]  # merged per slot, up to `now`
+    in_service: tuple[CheckResult, ...]  # ok checks in [opening window start, closing time)
+    ok_times: tuple[datetime, ...]
+    final: bool
+    coverage: float
+    run: tuple[CheckResult, ...]
+    opened: bool
+    opened_at: datetime | None
+    run_ids: tuple[int, ...]
+    closed_early_at: datetime | None
+    closing_ids: tuple[int, ...]
+
+
 def decide_verdict(
     office_day: OfficeDay,
     checks: Iterable[CheckResult],
@@ -103,70 +122,109 @@ def decide_verdict(
         return Verdict(kind=kind, state=VerdictState.FINAL, reason=reason)
 
     hours = office_day.hours
+    facts = _day_facts(office_day, hours, checks, policy, now, zone)
+    base = _base_verdict(facts, office_day)
+    opened_at = facts.opened_at
+    if (
+        opened_at is not None
+        and _minutes_after(opened_at, facts.line.open_at) <= hours.grace_minutes
+    ):
+        return _opened_in_grace(base, facts, opened_at)
+    if now is not None and not facts.final:
+        awaiting = _awaiting_reason(
+            now, facts.run, facts.opened, facts.line, policy, facts.ok_times
+        )
+        if awaiting is not None:
+            return replace(base, state=VerdictState.AWAITING, reason=awaiting)
+    return _judged_after_deadline(base, facts, policy)
+
+
+def _day_facts(
+    office_day: OfficeDay,
+    hours: DayHours,
+    checks: Iterable[CheckResult],
+    policy: CheckPolicy,
+    now: datetime | None,
+    zone: ZoneInfo,
+) -> _DayFacts:
     line = _timeline(office_day, hours, policy, zone)
     timeline = _merge_checks(checks, office_day, zone, now)
     ok = [c for c in timeline if c.is_ok]
-    ok_times = [c.slot for c in ok]
+    ok_times = tuple(c.slot for c in ok)
     final = now is None or now >= line.service_end
-    state = VerdictState.FINAL if final else VerdictState.PROVISIONAL
-    coverage = _coverage(line.opening_slots, ok_times, None if final else now)
-
     in_service = [c for c in ok if line.window_start <= c.slot < line.close_at]
     run, opened = _find_opening(in_service, hours.min_staff, policy, line)
     opened_at = run[0].slot if opened else None
-    run_ids = _ids(run) if opened else ()
-
-    first_arrival = next((c.slot for c in in_service if c.people >= 1), None)
-    staffed = [c.is_open(hours.min_staff) for c in in_service if c.slot >= line.open_at]
-    staffed_share = sum(staffed) / len(staffed) if staffed else None
     closed_early_at, closing_ids = (
         _closed_early(in_service, opened_at, hours, policy, line) if opened_at else (None, ())
     )
-    base = Verdict(
-        kind=None,
-        state=state,
-        reason=ReasonCode.AWAITING_DEADLINE,
-        coverage=coverage,
-        first_arrival=first_arrival,
-        staffed_share=staffed_share,
+    return _DayFacts(
+        line=line,
+        min_staff=hours.min_staff,
+        checks=tuple(timeline),
+        in_service=tuple(in_service),
+        ok_times=ok_times,
+        final=final,
+        coverage=_coverage(line.opening_slots, ok_times, None if final else now),
+        run=run,
+        opened=opened,
+        opened_at=opened_at,
+        run_ids=_ids(run) if opened else (),
         closed_early_at=closed_early_at,
+        closing_ids=closing_ids,
+    )
+
+
+def _base_verdict(facts: _DayFacts, office_day: OfficeDay) -> Verdict:
+    """The verdict's facts that every kind carries (no kind yet: awaiting the deadline)."""
+    line = facts.line
+    first_arrival = next((c.slot for c in facts.in_service if c.people >= 1), None)
+    staffed = [c.is_open(facts.min_staff) for c in facts.in_service if c.slot >= line.open_at]
+    return Verdict(
+        kind=None,
+        state=VerdictState.FINAL if facts.final else VerdictState.PROVISIONAL,
+        reason=ReasonCode.AWAITING_DEADLINE,
+        coverage=facts.coverage,
+        first_arrival=first_arrival,
+        staffed_share=sum(staffed) / len(staffed) if staffed else None,
+        closed_early_at=facts.closed_early_at,
         deadline=line.deadline,
         flexible_work=office_day.flexible_work,
     )
 
-    if opened_at is not None and _minutes_after(opened_at, line.open_at) <= hours.grace_minutes:
-        if closed_early_at is not None:
-            return replace(
-                base,
-                kind=VerdictKind.CLOSED_EARLY,
-                reason=ReasonCode.CLOSED_BEFORE_CLOSING_TIME,
-                opened_at=opened_at,
-                minutes_late=0,
-                evidence_observation_ids=_unique(run_ids + closing_ids),
-            )
+
+def _opened_in_grace(base: Verdict, facts: _DayFacts, opened_at: datetime) -> Verdict:
+    """Opened by the deadline: on time, or closed early when the closing checks say so."""
+    if facts.closed_early_at is not None:
         return replace(
             base,
-            kind=VerdictKind.ON_TIME,
-            reason=ReasonCode.OPENED_WITHIN_GRACE,
+            kind=VerdictKind.CLOSED_EARLY,
+            reason=ReasonCode.CLOSED_BEFORE_CLOSING_TIME,
             opened_at=opened_at,
             minutes_late=0,
-            evidence_observation_ids=run_ids,
+            evidence_observation_ids=_unique(facts.run_ids + facts.closing_ids),
         )
+    return replace(
+        base,
+        kind=VerdictKind.ON_TIME,
+        reason=ReasonCode.OPENED_WITHIN_GRACE,
+        opened_at=opened_at,
+        minutes_late=0,
+        evidence_observation_ids=facts.run_ids,
+    )
 
-    if now is not None and not final:
-        awaiting = _awaiting_reason(now, run, opened, line, policy, ok_times)
-        if awaiting is not None:
-            return replace(base, state=VerdictState.AWAITING, reason=awaiting)
 
-    near = [c for c in timeline if abs(c.slot - line.deadline) <= policy.opening_interval]
+def _judged_after_deadline(base: Verdict, facts: _DayFacts, policy: CheckPolicy) -> Verdict:
+    """Past the deadline without an opening in grace: late, not opened, or no data."""
+    line, opened_at = facts.line, facts.opened_at
+    near = [c for c in facts.checks if abs(c.slot - line.deadline) <= policy.opening_interval]
     seen_closed = [
         c
         for c in near
-        if c.is_ok and not c.is_open(hours.min_staff) and (opened_at is None or c.slot < opened_at)
+        if c.is_ok and not c.is_open(facts.min_staff) and (opened_at is None or c.slot < opened_at)
     ]
     outage_ids = _ids(c for c in near if not c.is_ok)
-    covered = coverage >= policy.coverage_threshold
-
+    covered = facts.coverage >= policy.coverage_threshold
     if opened_at is not None:
         if covered and seen_closed:
             return replace(
@@ -175,22 +233,23 @@ def decide_verdict(
                 reason=ReasonCode.OPENED_AFTER_GRACE,
                 opened_at=opened_at,
                 minutes_late=_minutes_after(opened_at, line.open_at),
-                evidence_observation_ids=_unique(_ids(seen_closed) + run_ids + closing_ids),
+                evidence_observation_ids=_unique(
+                    _ids(seen_closed) + facts.run_ids + facts.closing_ids
+                ),
             )
         return replace(
             base,
             kind=VerdictKind.NO_DATA,
             reason=ReasonCode.LOW_COVERAGE if not covered else ReasonCode.DEADLINE_UNOBSERVED,
             opened_at=opened_at,
-            evidence_observation_ids=_unique(outage_ids + run_ids),
+            evidence_observation_ids=_unique(outage_ids + facts.run_ids),
         )
     if covered:
-        last_ok = _ids(in_service[-1:])
         return replace(
             base,
             kind=VerdictKind.NOT_OPENED,
             reason=ReasonCode.NOT_SEEN_OPEN,
-            evidence_observation_ids=_unique(_ids(seen_closed) + last_ok),
+            evidence_observation_ids=_unique(_ids(seen_closed) + _ids(facts.in_service[-1:])),
         )
     return replace(
         base,

@@ -190,6 +190,18 @@ def test_board_shows_the_staff_override_instead_of_the_computed_status(staff, ke
 
 
 @pytest.mark.django_db
+def test_board_shows_the_complaint_counts_the_page_hands_in(staff, kecamatan):
+    first, second = make_offices(kecamatan, 2)
+    board = selectors.board_for_day(
+        TUESDAY, staff, now=NOW, complaints_by_office={first.pk: 2, 999_999: 5}
+    )
+    by_id = {tile.office_id: tile.complaints for group in board.groups for tile in group.tiles}
+    assert by_id == {first.pk: 2, second.pk: 0}
+    assert board.complaints == 2  # only the visible offices' complaints count
+    assert selectors.board_for_day(TUESDAY, staff, now=NOW).complaints == 0
+
+
+@pytest.mark.django_db
 def test_board_is_empty_for_a_user_without_a_dashboard_role(kecamatan):
     make_offices(kecamatan, 3)
     board = selectors.board_for_day(TUESDAY, UserFactory(username="warga"), now=NOW)
