@@ -16,11 +16,15 @@ from compliance.domain.workdays import add_working_days
 __all__ = [
     "ANSWER_WORKING_DAYS",
     "AUTO_CLOSE_WORKING_DAYS",
+    "AWAITING_ANSWER",
+    "AWAITING_FORWARD",
     "FORWARD_WORKING_DAYS",
+    "OVERDUE_RULES",
     "VERIFICATION_WINDOW",
     "CameraCheck",
     "DueDates",
     "OverdueFlag",
+    "OverdueRule",
     "Verification",
     "VerificationResult",
     "auto_close_due",
@@ -132,17 +136,35 @@ class OverdueFlag(StrEnum):
     ANSWER = "answer_overdue"
 
 
-_NOT_FORWARDED = frozenset({"received", "verified"})
-_NOT_ANSWERED = frozenset({"received", "verified", "forwarded"})
+# The statuses in which a step is still to be done (stored values of ComplaintStatus).
+AWAITING_FORWARD = frozenset({"received", "verified"})
+AWAITING_ANSWER = frozenset({*AWAITING_FORWARD, "forwarded"})
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueRule:
+    """A step is overdue when the complaint still waits for it after its due date (the date
+    itself is still in time). `due_field` names the complaint's date field."""
+
+    flag: OverdueFlag
+    waiting: frozenset[str]
+    due_field: str
+
+
+# The one statement of "overdue": the pages, the staff filter, the banner and the exports use it.
+OVERDUE_RULES = (
+    OverdueRule(OverdueFlag.FORWARD, AWAITING_FORWARD, "forward_due"),
+    OverdueRule(OverdueFlag.ANSWER, AWAITING_ANSWER, "answer_due"),
+)
 
 
 def overdue_flags(
     status: str, today: date, forward_due: date | None, answer_due: date | None
 ) -> frozenset[OverdueFlag]:
     """Deadlines passed without the step being done; a step is due *on* its date (inclusive)."""
-    flags = set()
-    if status in _NOT_FORWARDED and forward_due is not None and today > forward_due:
-        flags.add(OverdueFlag.FORWARD)
-    if status in _NOT_ANSWERED and answer_due is not None and today > answer_due:
-        flags.add(OverdueFlag.ANSWER)
-    return frozenset(flags)
+    dues = {"forward_due": forward_due, "answer_due": answer_due}
+    return frozenset(
+        rule.flag
+        for rule in OVERDUE_RULES
+        if status in rule.waiting and (due := dues[rule.due_field]) is not None and today > due
+    )

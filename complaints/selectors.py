@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import reduce
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
@@ -24,8 +26,6 @@ from places.models import Office
 User = AbstractBaseUser | AnonymousUser
 
 TRANSPARENCY_DAYS = 30
-_NOT_FORWARDED = (ComplaintStatus.RECEIVED, ComplaintStatus.VERIFIED)
-_NOT_ANSWERED = (*_NOT_FORWARDED, ComplaintStatus.FORWARDED)
 
 
 # --- Who sees what ------------------------------------------------------------------------------
@@ -50,7 +50,7 @@ def complaints_for_user(user: User) -> QuerySet[Complaint]:
 
 def waiting_count(user: User) -> int:
     """Complaints of `user`'s offices that still wait on staff (not answered, not closed)."""
-    return complaints_for_user(user).filter(status__in=_NOT_ANSWERED).count()
+    return complaints_for_user(user).filter(status__in=domain.AWAITING_ANSWER).count()
 
 
 # --- For the dashboard and exports ------------------------------------------------------------
@@ -94,8 +94,13 @@ def recent_complaint_lines(office: Office, limit: int = 10) -> tuple[ComplaintLi
 
 
 def overdue_filter(today: date) -> Q:
-    return Q(status__in=_NOT_FORWARDED, forward_due__lt=today) | Q(
-        status__in=_NOT_ANSWERED, answer_due__lt=today
+    """The domain's overdue rules (complaints.domain.OVERDUE_RULES) as one SQL condition."""
+    return reduce(
+        operator.or_,
+        (
+            Q(status__in=rule.waiting, **{f"{rule.due_field}__lt": today})
+            for rule in domain.OVERDUE_RULES
+        ),
     )
 
 

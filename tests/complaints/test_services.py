@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from complaints import selectors, services
+from complaints import domain, selectors, services
 from complaints.models import Complaint, ComplaintEvent, ComplaintStatus
 from tests.factories import UserFactory
 
@@ -232,3 +232,31 @@ def test_complaint_filed_during_the_window_is_rechecked_once_it_settles(office, 
 def test_complaint_filed_after_the_window_is_not_rechecked(office, observe):
     submit(office, now=at(VISIT_DAY, 9, 30))
     assert services.recheck_recent_complaints(at(VISIT_DAY, 10, 0)) == 0
+
+
+@pytest.mark.django_db
+def test_the_overdue_filter_and_the_overdue_flags_say_the_same(office):
+    """One rule (complaints.domain.OVERDUE_RULES): the SQL filter of the staff list, the banner
+    and the exports picks exactly the complaints the pages flag, in every status."""
+    today = date(2026, 12, 1)
+    made = []
+    for status in ComplaintStatus.values:
+        for forward_due, answer_due in (
+            (date(2026, 11, 30), date(2026, 12, 2)),  # forwarding late, answer still in time
+            (date(2026, 11, 27), date(2026, 11, 30)),  # both late
+            (today, today),  # due today: still in time
+        ):
+            n = len(made)
+            complaint = submit(office, phone=f"08120000{n:04d}", ip=f"10.2.0.{n + 1}")
+            Complaint.objects.filter(pk=complaint.pk).update(
+                status=status, forward_due=forward_due, answer_due=answer_due
+            )
+            made.append(complaint.pk)
+    rows = Complaint.objects.filter(pk__in=made)
+    flagged = {
+        c.pk for c in rows if domain.overdue_flags(c.status, today, c.forward_due, c.answer_due)
+    }
+    assert set(rows.filter(selectors.overdue_filter(today)).values_list("pk", flat=True)) == flagged
+    assert {c.pk for c in selectors.overdue_complaints(today)} == flagged
+    assert len(flagged) == 2 + 2 + 1  # received, verified: two each; forwarded: answer late once
+    assert set(ComplaintStatus.values) >= domain.AWAITING_ANSWER
