@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kelurahan_monitor.secrets_field import EncryptedSecretField
+from places.vocabulary import CameraHealth as H
+from places.words import health_word
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -31,15 +33,16 @@ class CameraKind(models.TextChoices):
 
 
 class HealthState(models.TextChoices):
-    """What the command-centre wall says about a camera, from its latest capture."""
+    """What the command-centre wall says about a camera, from its latest capture (the
+    vocabulary's camera health states and words, places.vocabulary)."""
 
-    UNKNOWN = "unknown", _("Belum ada gambar")
-    ONLINE = "online", _("Daring")
-    OFFLINE = "offline", _("Luring")
-    FROZEN = "frozen", _("Gambar membeku")
-    DARK = "dark", _("Gambar gelap")
-    NO_DETAIL = "no_detail", _("Lensa tertutup/buram")
-    MOVED = "moved", _("Kamera bergeser")
+    UNKNOWN = H.UNKNOWN.value, health_word(H.UNKNOWN)
+    ONLINE = H.ONLINE.value, health_word(H.ONLINE)
+    OFFLINE = H.OFFLINE.value, health_word(H.OFFLINE)
+    FROZEN = H.FROZEN.value, health_word(H.FROZEN)
+    DARK = H.DARK.value, health_word(H.DARK)
+    NO_DETAIL = H.NO_DETAIL.value, health_word(H.NO_DETAIL)
+    MOVED = H.MOVED.value, health_word(H.MOVED)
 
 
 class Camera(models.Model):

@@ -7,23 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from places.models import Office
 from places.vocabulary import VerdictStatus as V
+from places.words import verdict_word
 
 
 class VerdictStatus(models.TextChoices):
-    """The vocabulary's verdict statuses (places.vocabulary) as model choices, same order.
+    """The vocabulary's verdict statuses (places.vocabulary) as model choices, same order and
+    the vocabulary's words (tests/places/test_vocabulary.py checks both)."""
 
-    The words are written here again only so that makemessages finds them for translation;
-    tests/places/test_vocabulary.py checks they say what the vocabulary says.
-    """
-
-    ON_TIME = V.ON_TIME.value, _("Tepat waktu")
-    LATE = V.LATE.value, _("Terlambat")
-    NOT_OPENED = V.NOT_OPENED.value, _("Tidak buka")
-    NO_DATA = V.NO_DATA.value, _("Tidak ada data")
-    CLOSED_EARLY = V.CLOSED_EARLY.value, _("Tutup lebih awal")
-    HOLIDAY = V.HOLIDAY.value, _("Hari libur")
-    NON_WORKING_DAY = V.NON_WORKING_DAY.value, _("Bukan hari kerja")
-    EXCUSED = V.EXCUSED.value, _("Dikecualikan")
+    ON_TIME = V.ON_TIME.value, verdict_word(V.ON_TIME)
+    LATE = V.LATE.value, verdict_word(V.LATE)
+    NOT_OPENED = V.NOT_OPENED.value, verdict_word(V.NOT_OPENED)
+    NO_DATA = V.NO_DATA.value, verdict_word(V.NO_DATA)
+    CLOSED_EARLY = V.CLOSED_EARLY.value, verdict_word(V.CLOSED_EARLY)
+    HOLIDAY = V.HOLIDAY.value, verdict_word(V.HOLIDAY)
+    NON_WORKING_DAY = V.NON_WORKING_DAY.value, verdict_word(V.NON_WORKING_DAY)
+    EXCUSED = V.EXCUSED.value, verdict_word(V.EXCUSED)
 
 
 class DailyVerdict(models.Model):

@@ -3,13 +3,20 @@
 Pure Python (no Django): the domain, the report rows, the models' choices, the pages, the exports
 and the API all take their statuses from here, so a status is named, ordered and coloured once.
 Words come in Bahasa Indonesia (the source language) and English; models wrap them lazily so
-the active language picks one (see ``places.words``).
+the active language picks one (see ``places.words``), and the model choices take their
+labels from here instead of writing the words again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+
+def gettext_noop(message: str) -> str:
+    """Marks an Indonesian word for the translation catalogue (makemessages finds this name);
+    the word is translated where it is shown, through ``places.words.word``."""
+    return message
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +43,16 @@ class VerdictStatus(StrEnum):
 
 # In report and legend order; the colours are those of the pages (monitor.css).
 VERDICT_TERMS: dict[VerdictStatus, Term] = {
-    VerdictStatus.ON_TIME: Term("Tepat waktu", "On time", "#17753a"),
-    VerdictStatus.LATE: Term("Terlambat", "Late", "#f2a900"),
-    VerdictStatus.NOT_OPENED: Term("Tidak buka", "Not opened", "#c0262d"),
-    VerdictStatus.NO_DATA: Term("Tidak ada data", "No data", "#4d5866"),
-    VerdictStatus.CLOSED_EARLY: Term("Tutup lebih awal", "Closed early", "#6f3b9c"),
-    VerdictStatus.HOLIDAY: Term("Hari libur", "Holiday", "#1d5fa8"),
-    VerdictStatus.NON_WORKING_DAY: Term("Bukan hari kerja", "Non-working day", "#c9d1db"),
-    VerdictStatus.EXCUSED: Term("Dikecualikan", "Excused", "#0d7378"),
+    VerdictStatus.ON_TIME: Term(gettext_noop("Tepat waktu"), "On time", "#17753a"),
+    VerdictStatus.LATE: Term(gettext_noop("Terlambat"), "Late", "#f2a900"),
+    VerdictStatus.NOT_OPENED: Term(gettext_noop("Tidak buka"), "Not opened", "#c0262d"),
+    VerdictStatus.NO_DATA: Term(gettext_noop("Tidak ada data"), "No data", "#4d5866"),
+    VerdictStatus.CLOSED_EARLY: Term(gettext_noop("Tutup lebih awal"), "Closed early", "#6f3b9c"),
+    VerdictStatus.HOLIDAY: Term(gettext_noop("Hari libur"), "Holiday", "#1d5fa8"),
+    VerdictStatus.NON_WORKING_DAY: Term(
+        gettext_noop("Bukan hari kerja"), "Non-working day", "#c9d1db"
+    ),
+    VerdictStatus.EXCUSED: Term(gettext_noop("Dikecualikan"), "Excused", "#0d7378"),
 }
 VERDICT_ORDER: tuple[VerdictStatus, ...] = tuple(VERDICT_TERMS)
 
@@ -77,13 +86,15 @@ class CameraHealth(StrEnum):
 
 
 CAMERA_HEALTH_TERMS: dict[CameraHealth, Term] = {
-    CameraHealth.UNKNOWN: Term("Belum ada gambar", "No picture yet", "#4d5866"),
-    CameraHealth.ONLINE: Term("Daring", "Online", "#17753a"),
-    CameraHealth.OFFLINE: Term("Luring", "Offline", "#c0262d"),
-    CameraHealth.FROZEN: Term("Gambar membeku", "Frozen image", "#f2a900"),
-    CameraHealth.DARK: Term("Gambar gelap", "Dark image", "#f2a900"),
-    CameraHealth.NO_DETAIL: Term("Lensa tertutup/buram", "Lens covered/out of focus", "#f2a900"),
-    CameraHealth.MOVED: Term("Kamera bergeser", "Camera moved", "#f2a900"),
+    CameraHealth.UNKNOWN: Term(gettext_noop("Belum ada gambar"), "No picture yet", "#4d5866"),
+    CameraHealth.ONLINE: Term(gettext_noop("Daring"), "Online", "#17753a"),
+    CameraHealth.OFFLINE: Term(gettext_noop("Luring"), "Offline", "#c0262d"),
+    CameraHealth.FROZEN: Term(gettext_noop("Gambar membeku"), "Frozen image", "#f2a900"),
+    CameraHealth.DARK: Term(gettext_noop("Gambar gelap"), "Dark image", "#f2a900"),
+    CameraHealth.NO_DETAIL: Term(
+        gettext_noop("Lensa tertutup/buram"), "Lens covered/out of focus", "#f2a900"
+    ),
+    CameraHealth.MOVED: Term(gettext_noop("Kamera bergeser"), "Camera moved", "#f2a900"),
 }
 
 # Abbreviations of the Indonesian time zones; other zones are shown by their IANA key.
