@@ -85,8 +85,7 @@ class ComplaintForm(forms.Form):
             "invalid": _("Tanggal kunjungan tidak valid."),
         },
     )
-    visit_time = forms.TimeField(
-        label=_("Jam kunjungan (WITA)"),
+    visit_time = forms.TimeField(  # labelled with the zone in __init__
         widget=forms.TimeInput(attrs={"type": "time"}),
         error_messages={
             "required": _("Isi jam kunjungan."),
@@ -136,9 +135,11 @@ class ComplaintForm(forms.Form):
     # Honeypot: hidden from people by CSS; bots that fill every field give themselves away.
     website = forms.CharField(required=False, label=_("Jangan diisi"))
 
-    def __init__(self, *args: Any, now: datetime, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, now: datetime, zone: str, **kwargs: Any) -> None:
+        """`zone`: the label of the zone the visit time is read in (the offices' zone)."""
         super().__init__(*args, **kwargs)
         self.now = now
+        self.fields["visit_time"].label = _("Jam kunjungan (%(zone)s)") % {"zone": zone}
         self.photo_jpeg: bytes | None = None
 
     @property

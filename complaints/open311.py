@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from complaints import services
+from complaints import selectors, services
 from complaints.forms import ComplaintForm, request_too_large
 from complaints.models import Complaint, ComplaintKind, ComplaintSource, ComplaintStatus
 from kelurahan_monitor.roles import client_ip
@@ -180,7 +180,7 @@ def _create_request(request: HttpRequest) -> HttpResponse:
         return _errors(400, [_("Badan permintaan JSON tidak valid.")])
     data, problems = _form_data(params, now)
     files = {"photo": request.FILES["media"]} if "media" in request.FILES else {}
-    form = ComplaintForm(data, files, now=now)
+    form = ComplaintForm(data, files, now=now, zone=selectors.form_zone_label())
     if not form.is_valid() or problems:
         for field, errors in form.errors.items():
             name = _FIELD_NAMES.get(field, field)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import reduce
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -20,6 +21,7 @@ from complaints.models import Complaint, ComplaintEvent, ComplaintStatus, Verifi
 from compliance.domain import ranking
 from compliance.models import DailyVerdict, VerdictStatus
 from kelurahan_monitor import roles
+from places import vocabulary
 from places.calendar import zone_of
 from places.models import Office
 
@@ -350,6 +352,21 @@ def offices_for_form() -> list[tuple[str, list[tuple[str, str]]]]:
     ):
         grouped[kecamatan].append((code, name))
     return list(grouped.items())
+
+
+def form_zone_label() -> str:
+    """The zone the complaint form reads a visit time in: the governments' zone label when
+    every active office shares one (WIB, WITA, WIT), else "local time" (the office's own)."""
+    zones = set(
+        Office.objects.filter(active=True)
+        .values_list("kecamatan__local_government__time_zone", flat=True)
+        .distinct()
+    )
+    if not zones:
+        return vocabulary.zone_label(settings.TIME_ZONE)
+    if len(zones) == 1:
+        return vocabulary.zone_label(zones.pop())
+    return _("waktu setempat")
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def _form_page(
             "error": error,
             "today": timezone.localdate().isoformat(),
             "min_day": (timezone.localdate() - timedelta(days=30)).isoformat(),
-            "zone": zone_label(),
+            "zone": selectors.form_zone_label(),
         },
         status=status,
     )
@@ -70,19 +70,19 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
     """The public complaint form; a valid complaint redirects to its status page."""
     now = timezone.now()
     if request.method == "GET":
-        return _form_page(request, ComplaintForm(now=now))
+        return _form_page(request, ComplaintForm(now=now, zone=selectors.form_zone_label()))
     if request_too_large(request.META):
         return _form_page(
             request,
-            ComplaintForm(now=now),
+            ComplaintForm(now=now, zone=selectors.form_zone_label()),
             status=413,
             error=_("Kiriman terlalu besar. Foto maksimal 5 MB."),
         )
-    form = ComplaintForm(request.POST, request.FILES, now=now)
+    form = ComplaintForm(request.POST, request.FILES, now=now, zone=selectors.form_zone_label())
     if form.honeypot_filled:
         return _form_page(
             request,
-            ComplaintForm(now=now),
+            ComplaintForm(now=now, zone=selectors.form_zone_label()),
             status=400,
             error=_("Pengaduan tidak dapat diproses. Muat ulang halaman lalu coba lagi."),
         )

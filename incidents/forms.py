@@ -1,5 +1,6 @@
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.db.models import Q
@@ -14,16 +15,34 @@ MAX_DURATION = timedelta(days=14)
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
+class GovernmentDateTimeField(forms.DateTimeField):
+    """A wall-clock time read and shown in the government's own zone (`zone`, set by the
+    form), whatever the deployment's default zone is."""
+
+    zone: tzinfo | None = None
+
+    def to_python(self, value: Any) -> datetime | None:
+        if self.zone is None:
+            return super().to_python(value)
+        with timezone.override(self.zone):
+            return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if self.zone is not None and isinstance(value, datetime) and timezone.is_aware(value):
+            return timezone.localtime(value, self.zone)
+        return super().prepare_value(value)
+
+
 class IncidentForm(forms.ModelForm):
-    """An operator's post. Times are entered in the deployment zone (WITA)."""
+    """An operator's post. Times are entered and shown in the government's own zone."""
 
     # datetime-local accepts only "YYYY-MM-DDTHH:MM"; any other value shows an empty field.
-    starts_at = forms.DateTimeField(
+    starts_at = GovernmentDateTimeField(
         label=_("mulai"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
-    expires_at = forms.DateTimeField(
+    expires_at = GovernmentDateTimeField(
         label=_("berakhir"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
@@ -48,6 +67,9 @@ class IncidentForm(forms.ModelForm):
     def __init__(self, *args: Any, government: LocalGovernment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.government = government
+        self.zone = ZoneInfo(government.time_zone)
+        for name in ("starts_at", "expires_at"):
+            cast("GovernmentDateTimeField", self.fields[name]).zone = self.zone
         # Only this government's cameras; a post's picture can only come from a public one.
         # A post keeps its camera even after the camera is disabled (editing a typo must not
         # unlink it and drop its picture).
@@ -59,7 +81,7 @@ class IncidentForm(forms.ModelForm):
             "Gambar (semua orang diburamkan) hanya dilampirkan dari kamera publik."
         )
         if not self.instance.pk:
-            now = timezone.localtime().replace(second=0, microsecond=0)
+            now = timezone.localtime(timezone=self.zone).replace(second=0, microsecond=0)
             self.initial.setdefault("starts_at", now)
             self.initial.setdefault("expires_at", now + timedelta(hours=3))
 

@@ -22,7 +22,7 @@ _TRANSIENT = (OperationalError, SMTPException, ConnectionError, TimeoutError)
     time_limit=330,
 )
 def build_and_send_daily_report(kind: str, date_iso: str | None = None) -> list[int]:
-    """Morning ("pagi") or end-of-day ("sore") reports of ``date_iso`` (default: today, WITA),
+    """Morning ("pagi") or end-of-day ("sore") reports of ``date_iso`` (default: today, local),
     one per local government whose offices work that day."""
     day = date.fromisoformat(date_iso) if date_iso else None
     return [report.pk for report in services.build_and_send_daily_report(kind, day)]

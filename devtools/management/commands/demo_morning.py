@@ -11,6 +11,7 @@ from devtools import replay
 from devtools.demo import build_demo_scenario
 from places.calendar import load_calendars
 from places.models import Office
+from places.vocabulary import zone_label
 
 MORNING_END = time(10, 30)
 EARLIEST = time(7, 0)
@@ -55,7 +56,8 @@ class Command(BaseCommand):
         seconds = (datetime.now(tz=timezone.get_current_timezone()) - started).total_seconds()
         counts = Counter(v.status if v else "awaiting" for v in verdicts)
         summary = ", ".join(f"{status}={n}" for status, n in sorted(counts.items()))
+        zone = zone_label(settings.TIME_ZONE)
         self.stdout.write(
-            f"Replayed {day:%Y-%m-%d} until {until:%H:%M} WITA for {len(offices)} offices "
+            f"Replayed {day:%Y-%m-%d} until {until:%H:%M} {zone} for {len(offices)} offices "
             f"in {seconds:.0f} s: {summary}"
         )
