@@ -6,16 +6,12 @@ and its task enqueues their delivery (e-mail through Django's backend and a sign
 webhook, for a WhatsApp or Telegram gateway). Nothing here enqueues anything.
 """
 
-import hashlib
-import hmac
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import requests
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import F, Q
@@ -24,11 +20,12 @@ from django.utils.translation import gettext as _
 
 from compliance import domain
 from compliance.models import Alert, DailyVerdict
+from kelurahan_monitor import webhooks
 from places.models import Office
 from places.vocabulary import email_list, zone_label
 
 logger = logging.getLogger(__name__)
-SIGNATURE_HEADER = "X-Kelurahan-Monitor-Signature"
+SIGNATURE_HEADER = webhooks.SIGNATURE_HEADER  # the gateway checks it (kelurahan_monitor.webhooks)
 
 
 @dataclass(frozen=True)
@@ -171,11 +168,6 @@ def release_alert_dispatch(alert_ids: Sequence[int], now: datetime) -> int:
     )
 
 
-def sign_payload(body: bytes, secret: str) -> str:
-    """HMAC-SHA256 of the raw body, as the receiving gateway recomputes it."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
 def deliver_alert(alert_id: int) -> bool:
     """Send one alert by e-mail and webhook once; True when it is (now or before) delivered.
 
@@ -192,7 +184,9 @@ def deliver_alert(alert_id: int) -> bool:
             recipient_list=alert.recipients,
         )
     if settings.ALERT_WEBHOOK_URL:
-        body = json.dumps(
+        webhooks.post_signed_json(
+            settings.ALERT_WEBHOOK_URL,
+            settings.ALERT_WEBHOOK_SECRET,
             {
                 "id": alert.pk,
                 "kind": alert.kind,
@@ -200,17 +194,7 @@ def deliver_alert(alert_id: int) -> bool:
                 "office_name": alert.office.name,
                 "message": alert.message,
                 "created_at": alert.created_at.isoformat(),
-            }
-        ).encode()
-        response = requests.post(
-            settings.ALERT_WEBHOOK_URL,
-            data=body,
-            headers={
-                "Content-Type": "application/json",
-                SIGNATURE_HEADER: sign_payload(body, settings.ALERT_WEBHOOK_SECRET),
             },
-            timeout=(5, 10),
         )
-        response.raise_for_status()
     Alert.objects.filter(pk=alert.pk).update(delivered_at=timezone.now(), delivery_error="")
     return True

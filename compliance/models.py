@@ -183,3 +183,34 @@ class TickCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.facts_until:%Y-%m-%d %H:%M:%S}"
+
+
+class MorningSummary(models.Model):
+    """The morning summary of one government on one local date: the row claims it (created
+    once, so a beat that runs twice sends it once) and records what was sent."""
+
+    local_government = models.ForeignKey(
+        "places.LocalGovernment",
+        on_delete=models.CASCADE,
+        related_name="morning_summaries",
+        verbose_name=_("pemerintah daerah"),
+    )
+    date = models.DateField(_("tanggal"))
+    message = models.TextField(_("pesan"), blank=True)
+    recipients = models.JSONField(_("penerima"), default=list)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("terkirim pada"), null=True, blank=True)
+    delivery_error = models.CharField(_("galat pengiriman"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("ringkasan pagi")
+        verbose_name_plural = _("ringkasan pagi")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_government", "date"], name="one_morning_summary_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_government} {self.date:%Y-%m-%d}"

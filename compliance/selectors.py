@@ -40,7 +40,7 @@ from compliance.domain import ranking
 from compliance.models import DailyVerdict, VerdictChange, VerdictStatus
 from kelurahan_monitor import roles
 from places import calendar, vocabulary
-from places.models import Excuse, Holiday, Office
+from places.models import Excuse, Holiday, LocalGovernment, Office
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -59,6 +59,16 @@ BOARD_COUNTERS = (
     VerdictStatus.HOLIDAY,
 )
 _OPENED = vocabulary.OPENED
+# What a tile shows of a verdict row (with the effective status annotated as "effective").
+_VERDICT_FIELDS = (
+    "office_id",
+    "effective",
+    "override_status",
+    "opened_at",
+    "scheduled_open",
+    "minutes_late",
+    "is_final",
+)
 # Statuses that are counted under "Libur" on the board.
 _DAY_OFF = {VerdictStatus.HOLIDAY, VerdictStatus.NON_WORKING_DAY}
 
@@ -241,21 +251,33 @@ def board_for_day(
     )
 
 
+def government_tiles(government: LocalGovernment, day: date) -> list[Tile]:
+    """The tiles of one government's active offices on `day`, as the board shows them to its
+    staff (two queries): what the morning summary counts, without a user."""
+    offices = list(
+        Office.objects.filter(active=True, kecamatan__local_government=government)
+        .order_by("kecamatan__name", "name")
+        .values("id", "code", "name", "kecamatan__name")
+    )
+    verdicts = {
+        row["office_id"]: row
+        for row in DailyVerdict.objects.filter(
+            date=day, office__kecamatan__local_government=government, office__active=True
+        )
+        .annotate(effective=effective_status_expression())
+        .values(*_VERDICT_FIELDS)
+    }
+    zone = ZoneInfo(government.time_zone)
+    return [_tile(office, verdicts.get(office["id"]), zone, 0) for office in offices]
+
+
 def _board_verdicts(day: date, user: User) -> dict[int, dict]:
     """The visible offices' verdicts of `day` by office id, with the effective status."""
     return {
         row["office_id"]: row
         for row in DailyVerdict.objects.filter(date=day, office__in=visible_offices(user))
         .annotate(effective=effective_status_expression())
-        .values(
-            "office_id",
-            "effective",
-            "override_status",
-            "opened_at",
-            "scheduled_open",
-            "minutes_late",
-            "is_final",
-        )
+        .values(*_VERDICT_FIELDS)
     }
 
 

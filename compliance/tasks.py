@@ -10,7 +10,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from cameras.tasks import run_camera_check
-from compliance import alerts, services
+from compliance import alerts, services, summary
 from places import seeding
 
 logger = logging.getLogger(__name__)
@@ -90,3 +90,9 @@ def finalise_daily_verdicts(day: str | None = None) -> int:
 def deliver_alert(alert_id: int) -> bool:
     """Send one alert by e-mail and webhook (once; a retry after success does nothing)."""
     return alerts.deliver_alert(alert_id)
+
+
+@shared_task(name="compliance.tasks.send_morning_summaries")
+def send_morning_summaries() -> list[int]:
+    """Every few minutes: the morning summary of each government whose set time has come."""
+    return summary.send_due_morning_summaries()

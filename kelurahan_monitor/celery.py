@@ -53,6 +53,12 @@ app.conf.beat_schedule = {
         "task": "compliance.tasks.finalise_daily_verdicts",
         "schedule": crontab(minute=15, hour=0),
     },
+    # Each government's morning summary at its own local time (a row claims each day's).
+    "morning-summaries": {
+        "task": "compliance.tasks.send_morning_summaries",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
+    },
     # Reports: the tasks skip days on which no office works.
     "daily-report-morning": {
         "task": "reports.tasks.build_and_send_daily_report",

@@ -3,6 +3,8 @@
 Every other app reads these; this app reads none of them.
 """
 
+from datetime import time as datetime_time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -24,6 +26,12 @@ class LocalGovernment(models.Model):
         max_length=500,
         blank=True,
         help_text=_("Dipisahkan koma; kosong: penerima bawaan (REPORT_RECIPIENTS)."),
+    )
+    # The short morning message to the mayor's office (e-mail and webhook), in local time.
+    morning_summary_at = models.TimeField(
+        _("jam ringkasan pagi"),
+        default=datetime_time(8, 0),
+        help_text=_("Waktu setempat; ringkasan papan dikirim sekali sehari mulai jam ini."),
     )
 
     class Meta:

@@ -81,6 +81,7 @@ PROJECT_SHARED = (
     "kelurahan_monitor.middleware",
     "kelurahan_monitor.queueing",
     "kelurahan_monitor.secrets_field",
+    "kelurahan_monitor.webhooks",
     "kelurahan_monitor.api.errors",
     "kelurahan_monitor.api.permissions",
     "kelurahan_monitor.api.throttling",
