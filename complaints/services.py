@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 
+import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
@@ -33,6 +34,7 @@ from complaints.models import (
     ComplaintStatus,
 )
 from compliance.domain import PERPRES_2023_HOURS, HolidayEntry, WeeklyHours, add_working_days
+from kelurahan_monitor import webhooks
 from places import calendar
 from places.models import Office
 from places.vocabulary import email_list
@@ -384,19 +386,40 @@ def citizen_status_message(
 
 
 def _notify_citizen(complaint_id: int) -> None:
-    """After the commit: e-mail the citizen who left an address the complaint's new status.
-    A failed mail is logged, never raised (the status change stands)."""
+    """After the commit: tell the citizen the complaint's new status: by e-mail when they left
+    an address, and through the SMS/WhatsApp gateway's webhook (COMPLAINT_WEBHOOK_URL, the
+    alerts' signed style) when they left a phone number. A failure is logged, never raised
+    (the status change stands)."""
     complaint = Complaint.objects.select_related("office").filter(pk=complaint_id).first()
-    if complaint is None or not complaint.contact_email:
+    if complaint is None or not (complaint.contact_email or complaint.contact_phone):
         return
     with translation.override("id"):
+        status_label = str(complaint.get_status_display())
         subject, body = citizen_status_message(
-            complaint.tracking_code, str(complaint.get_status_display()), complaint.office.name
+            complaint.tracking_code, status_label, complaint.office.name
         )
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [complaint.contact_email])
-    except Exception:
-        logger.exception("status e-mail for complaint %s failed", complaint_id)
+    if complaint.contact_email:
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [complaint.contact_email])
+        except Exception:
+            logger.exception("status e-mail for complaint %s failed", complaint_id)
+    if complaint.contact_phone and settings.COMPLAINT_WEBHOOK_URL:
+        try:
+            webhooks.post_signed_json(
+                settings.COMPLAINT_WEBHOOK_URL,
+                settings.COMPLAINT_WEBHOOK_SECRET,
+                {
+                    "kind": "complaint_status",
+                    "tracking_code": complaint.tracking_code,
+                    "status": complaint.status,
+                    "status_label": status_label,
+                    "office": complaint.office.code,
+                    "phone": complaint.contact_phone,
+                    "message": body,
+                },
+            )
+        except requests.RequestException as error:
+            logger.warning("status webhook for complaint %s failed: %s", complaint_id, error)
 
 
 def _change_status(

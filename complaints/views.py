@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -59,6 +60,7 @@ def _form_page(
             "today": timezone.localdate().isoformat(),
             "min_day": (timezone.localdate() - timedelta(days=30)).isoformat(),
             "zone": selectors.form_zone_label(),
+            "status_by_phone": bool(settings.COMPLAINT_WEBHOOK_URL),
         },
         status=status,
     )

@@ -227,6 +227,10 @@ ALERT_EMAILS = env.list("ALERT_EMAILS", default=[])
 # A generic JSON webhook (e.g. a WhatsApp/Telegram gateway), signed with HMAC-SHA256.
 ALERT_WEBHOOK_URL = env.str("ALERT_WEBHOOK_URL", default="")
 ALERT_WEBHOOK_SECRET = env.str("ALERT_WEBHOOK_SECRET", default="")
+# The same kind of webhook for an SMS/WhatsApp gateway that tells a citizen who left a phone
+# number each status change of their complaint (empty: none is sent).
+COMPLAINT_WEBHOOK_URL = env.str("COMPLAINT_WEBHOOK_URL", default="")
+COMPLAINT_WEBHOOK_SECRET = env.str("COMPLAINT_WEBHOOK_SECRET", default=ALERT_WEBHOOK_SECRET)
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
