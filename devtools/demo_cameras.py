@@ -1,17 +1,20 @@
 """Demo public-area cameras and an incident post for Kabupaten Konawe (`make demo`).
 
 The pictures are the CC BY 4.0 demo frames (an office room, see demo_frames/ATTRIBUTION.md):
-what matters in the demo is the pipeline, the blurring and the pages, not the scene.
+what matters in the demo is the pipeline, the blurring and the pages, not the scene. Each camera
+replays a looping day of those frames (a new one every five minutes, with fresh sensor noise),
+so it is live, never frozen, at any hour.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import transaction
 
 from cameras.models import Camera, CameraGroup, CameraKind
-from devtools.demo import SCENE
+from devtools.demo import build_public_frames
 from incidents.models import Incident, IncidentKind, Severity
 from places.models import Kecamatan, LocalGovernment
 
@@ -58,17 +61,19 @@ KONAWE_CAMERAS = (
 
 
 @transaction.atomic
-def create_demo_public_cameras(now: datetime) -> int:
-    """Create (or refresh) Konawe's demo cameras, their wall group and one incident post.
+def create_demo_public_cameras(now: datetime, frames_root: Path) -> int:
+    """Create (or refresh) Konawe's demo cameras, their wall group and one incident post; each
+    camera's looping frames are written under `frames_root`.
 
     Needs `seed_konawe` first. Returns how many cameras exist afterwards. Idempotent.
     """
+    frame_dirs = build_public_frames(frames_root, len(KONAWE_CAMERAS))
     konawe = LocalGovernment.objects.get(code="74.02")
     group, _ = CameraGroup.objects.get_or_create(
         local_government=konawe, name="Jalan dan alun-alun", defaults={"position": 1}
     )
     cameras = []
-    for spec in KONAWE_CAMERAS:
+    for spec, frames in zip(KONAWE_CAMERAS, frame_dirs, strict=True):
         camera, _ = Camera.objects.update_or_create(
             local_government=konawe,
             office=None,
@@ -80,7 +85,7 @@ def create_demo_public_cameras(now: datetime) -> int:
                 "latitude": Decimal(spec.latitude),
                 "longitude": Decimal(spec.longitude),
                 "is_public": spec.public,
-                "source_url": f"file://{(SCENE / spec.frame).resolve()}",
+                "source_url": f"replay:{frames.resolve()}",
                 "burst_frames": 1,
                 "crowd_busy_at": 1,
                 "crowd_packed_at": 3,

@@ -87,8 +87,11 @@ def load_scenario(path: Path) -> list[ScenarioOffice]:
 
 
 @transaction.atomic
-def prepare_offices(day: date, scenario: list[ScenarioOffice]) -> list[Office]:
-    """Create or update each office's replay camera and hours; clear that day's replay checks."""
+def prepare_offices(
+    day: date, scenario: list[ScenarioOffice], camera_name: str = REPLAY_CAMERA_NAME
+) -> list[Office]:
+    """Create or update each office's replay camera (named `camera_name`) and hours; clear
+    that day's replay checks."""
     codes = [entry.code for entry in scenario]
     offices = {
         office.code: office
@@ -102,7 +105,7 @@ def prepare_offices(day: date, scenario: list[ScenarioOffice]) -> list[Office]:
         office = offices[entry.code]
         camera, _ = Camera.objects.update_or_create(
             office=office,
-            name=REPLAY_CAMERA_NAME,
+            name=camera_name,
             defaults={
                 "kind": CameraKind.OFFICE,
                 "local_government_id": office.kecamatan.local_government_id,
@@ -131,13 +134,16 @@ def prepare_offices(day: date, scenario: list[ScenarioOffice]) -> list[Office]:
 
 
 def replay_day(
-    day: date, scenario: list[ScenarioOffice], until: time | None = None
+    day: date,
+    scenario: list[ScenarioOffice],
+    until: time | None = None,
+    camera_name: str = REPLAY_CAMERA_NAME,
 ) -> list[DailyVerdict | None]:
     """Run the day's planned checks for the scenario's offices; return their verdicts in order.
 
     With `until`, the day stops at that local time and verdicts stay provisional.
     """
-    offices = prepare_offices(day, scenario)
+    offices = prepare_offices(day, scenario, camera_name)
     office_ids = [office.pk for office in offices]
     calendars = load_calendars(offices, day, day)
     instants: set[datetime] = set()

@@ -2,7 +2,8 @@
 worker and beat together.
 
 Everything runs on the zero-server defaults (SQLite in var/, the filesystem Celery broker).
-Ctrl-C stops all three processes.
+The web server's and the worker's logs go to var/demo-web.log and var/demo-worker.log, so the
+address and the login are the last lines on the terminal. Ctrl-C stops all three processes.
 """
 
 import argparse
@@ -67,10 +68,16 @@ def main() -> None:
     manage("demo_morning")
 
     address = f"http://{options.host}:{options.port}/"
+    logs = Path(os.environ.get("KM_VAR_DIR", REPO / "var"))
+    logs.mkdir(parents=True, exist_ok=True)
+    web_log = (logs / "demo-web.log").open("a", encoding="utf-8")
+    worker_log = (logs / "demo-worker.log").open("a", encoding="utf-8")
     processes = [
         subprocess.Popen(
             [PYTHON, "manage.py", "runserver", "--noreload", f"{options.host}:{options.port}"],
             cwd=REPO,
+            stdout=web_log,
+            stderr=subprocess.STDOUT,
         ),
         subprocess.Popen(
             [
@@ -89,15 +96,17 @@ def main() -> None:
                 "default,scheduling,vision,reports",
             ],
             cwd=REPO,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
         ),
     ]
     try:
         wait_until_serving(address + "healthz", 60)
-        print(f"\nkelurahan-monitor is running at {address}")
-        print(f"Login: {DEMO_USER} / {DEMO_PASSWORD}   (Ctrl-C stops it)")
-        print(
-            f"Command centre: {address}pusat-komando/   Public page: {address}publik/\n", flush=True
-        )
+        print(f"\nLogs: {web_log.name} and {worker_log.name}")
+        print(f"Command centre: {address}pusat-komando/   Public page: {address}publik/")
+        print("Ctrl-C stops it.\n")
+        print(f"kelurahan-monitor is running at {address}")
+        print(f"Login: {DEMO_USER} / {DEMO_PASSWORD}", flush=True)
         if options.smoke:
             wait_for_public_still(address + "publik/74.02/kamera.json", 120)
             return
@@ -114,6 +123,8 @@ def main() -> None:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+        web_log.close()
+        worker_log.close()
 
 
 if __name__ == "__main__":

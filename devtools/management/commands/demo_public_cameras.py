@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -11,5 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         if not LocalGovernment.objects.filter(code="74.02").exists():
             raise CommandError("Kabupaten Konawe is missing: run `python manage.py seed_konawe`.")
-        count = create_demo_public_cameras(timezone.now())
+        frames_root = Path(settings.VAR_DIR) / "demo-public"
+        count = create_demo_public_cameras(timezone.now(), frames_root)
         self.stdout.write(f"{count} demo cameras in Kabupaten Konawe; public page: /publik/74.02/")
