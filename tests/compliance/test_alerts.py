@@ -1,9 +1,7 @@
 import hashlib
 import hmac
 import json
-import threading
 from datetime import date, datetime, time, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,6 +11,7 @@ from compliance import alerts, services
 from compliance.models import Alert
 from places.models import Office
 from tests.factories import CameraFactory
+from tests.webhook_receiver import webhook_receiver
 
 pytestmark = pytest.mark.django_db
 WITA = ZoneInfo("Asia/Makassar")
@@ -115,30 +114,13 @@ def test_a_delivery_the_broker_refused_is_claimed_by_the_next_tick(office):
 
 
 def test_webhook_is_signed(office, settings):
-    received: list[tuple[bytes, str]] = []
-
-    class Receiver(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append((body, self.headers[alerts.SIGNATURE_HEADER]))
-            self.send_response(204)
-            self.end_headers()
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        settings.ALERT_WEBHOOK_URL = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    with webhook_receiver() as (url, received):
+        settings.ALERT_WEBHOOK_URL = url
         settings.ALERT_WEBHOOK_SECRET = "shared-secret"
         observe(office, wita(7, 0), wita(7, 55), people=0)
         tick(wita(7, 56))
         alert = Alert.objects.get()
         assert alerts.deliver_alert(alert.pk)
-    finally:
-        server.shutdown()
-        server.server_close()
     body, signature = received[0]
     expected = hmac.new(b"shared-secret", body, hashlib.sha256).hexdigest()
     assert signature == f"sha256={expected}"
