@@ -26,7 +26,6 @@ class DemoCamera:
     kecamatan_code: str
     latitude: str
     longitude: str
-    frame: str
     public: bool = True
 
 
@@ -37,16 +36,14 @@ KONAWE_CAMERAS = (
         "74.02.02",
         "-3.8545",
         "122.0580",
-        "0024.jpg",
     ),
-    DemoCamera("Jl. Inolobu", "Pusat kota Unaaha", "74.02.02", "-3.8580", "122.0520", "0031.jpg"),
+    DemoCamera("Jl. Inolobu", "Pusat kota Unaaha", "74.02.02", "-3.8580", "122.0520"),
     DemoCamera(
         "Simpang Wawotobi",
         "Jalan poros Kendari–Kolaka",
         "74.02.03",
         "-3.8600",
         "122.1330",
-        "0012.jpg",
     ),
     DemoCamera(
         "Gudang logistik BPBD",
@@ -54,7 +51,6 @@ KONAWE_CAMERAS = (
         "74.02.02",
         "-3.8520",
         "122.0610",
-        "0001.jpg",
         public=False,
     ),
 )
