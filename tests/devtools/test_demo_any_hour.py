@@ -14,7 +14,7 @@ from cameras.stills import capture_still
 from compliance.models import DailyVerdict
 from devtools import demo, replay
 from devtools.demo_cameras import create_demo_public_cameras
-from devtools.management.commands.demo_morning import seed_history
+from devtools.management.commands.demo_morning import add_door_cameras, seed_history
 from places.models import Office
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -81,6 +81,10 @@ def test_office_cameras_get_a_real_name(kendari, tmp_path):
         camera_name=demo.OFFICE_CAMERA_NAME,
     )
     assert list(office.cameras.values_list("name", flat=True)) == ["Ruang pelayanan"]
+    assert add_door_cameras([office]) == add_door_cameras([office]) == 1
+    room, door = office.cameras.order_by("-name")
+    assert (room.name, door.name) == ("Ruang pelayanan", "Pintu depan")
+    assert door.source_url == room.source_url
 
 
 @pytest.mark.django_db

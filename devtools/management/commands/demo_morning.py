@@ -16,6 +16,8 @@ from places.vocabulary import zone_label
 
 MORNING_END = time(10, 30)
 EARLIEST = time(7, 0)
+DOOR_CAMERA_NAME = "Pintu depan"
+DOOR_CAMERA_EVERY = 4
 HISTORY_DAYS = 42  # six weeks: the week, month, rankings and trend pages have something to say
 
 
@@ -56,6 +58,7 @@ class Command(BaseCommand):
             date=day, office__cameras__name=OFFICE_CAMERA_NAME
         ).count()
         if replayed >= len(offices) and not force:
+            add_door_cameras(offices)
             self.stdout.write(f"The demo morning of {day:%Y-%m-%d} is already there (--force).")
             return
         self.stdout.write(f"Replaying the morning of {day:%Y-%m-%d} for {len(offices)} offices…")
@@ -65,6 +68,7 @@ class Command(BaseCommand):
             day, replay.load_scenario(scenario_path), until, camera_name=OFFICE_CAMERA_NAME
         )
         seconds = (datetime.now(tz=timezone.get_current_timezone()) - started).total_seconds()
+        add_door_cameras(offices)
         counts = Counter(v.status if v else "awaiting" for v in verdicts)
         summary = ", ".join(f"{status}={n}" for status, n in sorted(counts.items()))
         zone = zone_label(settings.TIME_ZONE)
@@ -105,3 +109,29 @@ def seed_history(offices: list[Office], before: date, days: int) -> int:
     before_count = DailyVerdict.objects.filter(date__range=(first, before)).count()
     DailyVerdict.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     return DailyVerdict.objects.filter(date__range=(first, before)).count() - before_count
+
+
+def add_door_cameras(offices: list[Office], every: int = DOOR_CAMERA_EVERY) -> int:
+    """A second camera, at the front door, for every `every`-th office, added after the replay
+    (the replayed morning stays one camera's work); it shows the same looping day as the
+    office's service-room camera. Returns how many offices have one."""
+    count = 0
+    for office in offices[::every]:
+        room = office.cameras.filter(name=OFFICE_CAMERA_NAME).first()
+        if room is None:
+            continue
+        Camera.objects.update_or_create(
+            office=office,
+            name=DOOR_CAMERA_NAME,
+            defaults={
+                "kind": room.kind,
+                "local_government_id": room.local_government_id,
+                "kecamatan_id": room.kecamatan_id,
+                "source_url": room.source_url,
+                "enabled": True,
+                "burst_frames": 1,
+                "burst_interval_seconds": 0,
+            },
+        )
+        count += 1
+    return count
