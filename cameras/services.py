@@ -110,6 +110,15 @@ def claim_observation(observation_id: int, token: str, now: datetime) -> bool:
     return taken == 1
 
 
+def release_claim(observation_id: int, token: str) -> bool:
+    """Give the slot back (pending, unclaimed) if this task still holds it: another task may
+    take it at once (a retry of a check that ran inside a group of checks)."""
+    released = Observation.objects.filter(
+        pk=observation_id, status=ObservationStatus.RUNNING, claim_token=token
+    ).update(status=ObservationStatus.PENDING, claim_token="", claimed_at=None)
+    return released == 1
+
+
 def detector_name_for(camera: Camera) -> str | None:
     """The camera's own detector, else its kind's default (None: the registry's default)."""
     if camera.detector:

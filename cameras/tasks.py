@@ -8,6 +8,7 @@ from functools import partial
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,6 +59,58 @@ def run_camera_check(self, observation_id: int) -> str:
             observation_id, "timeout", "check exceeded its time limit", timezone.now()
         )
         return "timeout"
+
+
+# A group of checks runs in turn; each one's share of the limits is a single check's.
+_CHECK_SOFT_LIMIT_S = 45
+
+
+@shared_task(
+    bind=True,
+    name="cameras.tasks.run_camera_checks",
+    soft_time_limit=_CHECK_SOFT_LIMIT_S * settings.CHECK_BATCH_SIZE,
+    time_limit=_CHECK_SOFT_LIMIT_S * settings.CHECK_BATCH_SIZE + 15,
+)
+def run_camera_checks(self, observation_ids: list[int]) -> list[str]:
+    """Run a group of checks in turn (one broker message from the tick for many checks).
+
+    Each check is claimed, leased and recorded on its own, exactly as with one message each:
+    a check done by someone else is skipped, and a redelivery of the group (its worker killed)
+    takes over the check that was running under the same task id and skips the finished ones.
+    A transient camera error hands that check to its own retrying `run_camera_check`; the time
+    limit records the current check as a timeout and leaves the rest to the tick's reclaim."""
+    token = self.request.id or ""
+    statuses: list[str] = []
+    for observation_id in observation_ids:
+        try:
+            summary = services.run_camera_check(observation_id, token, timezone.now())
+            statuses.append(summary.status)
+        except services.TRANSIENT_ERRORS as exc:
+            statuses.append(_retry_alone(observation_id, token, exc))
+        except SoftTimeLimitExceeded:
+            services.record_capture_failure(
+                observation_id, "timeout", "check exceeded its time limit", timezone.now()
+            )
+            statuses.append("timeout")
+            break
+    return statuses
+
+
+def _retry_alone(observation_id: int, token: str, exc: Exception) -> str:
+    """A check of a group met a transient error: retry it alone, while its window lasts."""
+    expires_at = (
+        Observation.objects.filter(pk=observation_id).values_list("expires_at", flat=True).first()
+    )
+    countdown = _retry_countdown(0)
+    if expires_at is None or timezone.now().timestamp() + countdown >= expires_at.timestamp():
+        code = str(getattr(exc, "code", "error"))
+        services.record_capture_failure(observation_id, code, str(exc), timezone.now())
+        return code
+    if services.release_claim(observation_id, token):
+        run_camera_check.apply_async(
+            args=(observation_id,), countdown=countdown, expires=expires_at
+        )
+    return "retry"
 
 
 @shared_task(
