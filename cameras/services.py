@@ -277,10 +277,13 @@ def record_reading(
     reading: CheckReading,
     now: datetime,
     started: float,
+    *,
+    captured_at: datetime | None = None,
 ) -> CheckSummary:
     """Write the reading once, only while this check still holds the slot (`token`; None: any
     unsettled holder). `recorded_at` (the check's clock at the write) is what compliance's tick
-    pulls new facts by. A slot settled meanwhile (expired by the tick) is left as it is."""
+    pulls new facts by. A slot settled meanwhile (expired by the tick) is left as it is.
+    `captured_at` is when the frames were taken, if not at `now` (a burst counted later)."""
     elapsed = time.perf_counter() - started
     holder = (
         Q(status=ObservationStatus.RUNNING, claim_token=token)
@@ -291,7 +294,7 @@ def record_reading(
         written = Observation.objects.filter(holder, pk=observation.pk).update(
             status=reading.status,
             error_message=reading.error[:500],
-            captured_at=now if reading.status == ObservationStatus.OK else None,
+            captured_at=(captured_at or now) if reading.status == ObservationStatus.OK else None,
             people_count=reading.people_total,
             people_in_zone=reading.people_in_zone,
             detector_name=reading.detector[0],

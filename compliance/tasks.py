@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from cameras.tasks import run_camera_checks
+from cameras.tasks import capture_checks, run_camera_checks
 from compliance import alerts, claiming, services
 from places import seeding
 
@@ -53,7 +53,8 @@ def tick_and_publish(now: datetime) -> int:
 
 def _send_checks(group: Sequence[tuple[int, datetime]]) -> None:
     # The message lives as long as its last check may still run; each check expires on its own.
-    run_camera_checks.apply_async(
+    task = capture_checks if settings.CHECK_PIPELINE == "split" else run_camera_checks
+    task.apply_async(
         args=([pk for pk, _ in group],),
         expires=max(expires_at for _, expires_at in group),
         retry=True,

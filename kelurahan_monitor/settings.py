@@ -190,6 +190,12 @@ CHECK_PHASE_SPREAD = env.bool("CHECK_PHASE_SPREAD", default=False)
 # Checks per broker message: the tick sends groups of checks that a worker runs in turn (each
 # still claimed, leased and recorded on its own), not one message per check.
 CHECK_BATCH_SIZE = env.int("CHECK_BATCH_SIZE", default=10)
+# "single": a check runs whole in one `vision` process (capture waits included). "split": the
+# capture runs on the `capture` queue (a threads pool: waiting costs no process) and hands the
+# burst's JPEG bytes through the broker to the `count` queue (prefork, one process per core).
+CHECK_PIPELINE = env.str("CHECK_PIPELINE", default="single")
+if CHECK_PIPELINE not in ("single", "split"):
+    raise ImproperlyConfigured('CHECK_PIPELINE must be "single" or "split"')
 # Empty: the default detector of cameras.vision (see `python manage.py evaluate_detector`).
 PEOPLE_DETECTOR = env.str("PEOPLE_DETECTOR", default="")
 # Public-area cameras (squares, roads) see small, distant people: the crowd pipeline by default.
