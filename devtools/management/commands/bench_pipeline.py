@@ -183,6 +183,12 @@ class Command(BaseCommand):
             f"{rate / cores:.2f} counting_wait_share={wait_share:.2f} "
             f"counting_cpu_share={busy_cpu:.2f}"
         )
+        # On a shared machine the count processes get less than their cores: checks per second
+        # of CPU they actually had is what one dedicated core would do.
+        cpu_used = busy_cpu * processes
+        self.stdout.write(
+            f"checks_per_counting_cpu_second={(rate / cpu_used) if cpu_used else 0:.2f}"
+        )
 
     def _create(self, count: int, url: str, frames: int, interval: float) -> list[int]:
         self._delete()
