@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -88,8 +88,9 @@ RECLAIM_HORIZON = timedelta(days=1)
 
 
 def reclaim_lost_checks(now: datetime) -> list[tuple[int, datetime]]:
-    """Dispatch again what was lost on the way, each with a conditional UPDATE (a second tick
-    running at once takes none of the same rows):
+    """Dispatch again what was lost on the way, by conditional UPDATE (one statement on
+    PostgreSQL, row by row elsewhere; a second tick running at once takes none of the same
+    rows):
 
     - pending slots dispatched more than REDISPATCH_AFTER ago (their message never arrived);
     - running slots whose claim is older than the check lease (the worker died without the
@@ -99,10 +100,31 @@ def reclaim_lost_checks(now: datetime) -> list[tuple[int, datetime]]:
     Windows still open only; `settle_expired_checks` ends the others.
     """
     open_window = Q(expires_at__gt=now, slot__gt=now - RECLAIM_HORIZON, slot__lte=now)
+    lost_worker = Q(status=ObservationStatus.RUNNING, claimed_at__lt=now - claim_lease())
+    if connection.vendor == "postgresql":
+        again = claiming.reclaim_in_one_statement(
+            now, now - REDISPATCH_AFTER, now - claim_lease(), now - RECLAIM_HORIZON, MAX_DISPATCHES
+        )
+    else:
+        again = _reclaim_row_by_row(now, open_window, lost_worker)
+    if again:
+        logger.warning("tick: %d lost check(s) dispatched again", len(again))
+    Observation.objects.filter(
+        open_window & lost_worker, dispatch_count__gte=MAX_DISPATCHES
+    ).update(
+        status=ObservationStatus.ERROR,
+        error_message="worker lost on every attempt",
+        recorded_at=now,
+    )
+    return again
+
+
+def _reclaim_row_by_row(
+    now: datetime, open_window: Q, lost_worker: Q
+) -> list[tuple[int, datetime]]:
     lost_message = Q(
         status=ObservationStatus.PENDING, dispatched_at__lt=now - REDISPATCH_AFTER
     ) | Q(status=ObservationStatus.PENDING, dispatched_at__isnull=True)
-    lost_worker = Q(status=ObservationStatus.RUNNING, claimed_at__lt=now - claim_lease())
     candidates = list(
         Observation.objects.filter(open_window & (lost_message | lost_worker))
         .filter(dispatch_count__lt=MAX_DISPATCHES)
@@ -122,15 +144,6 @@ def reclaim_lost_checks(now: datetime) -> list[tuple[int, datetime]]:
         )
         if taken and expires_at is not None:
             again.append((pk, expires_at))
-    if again:
-        logger.warning("tick: %d lost check(s) dispatched again", len(again))
-    Observation.objects.filter(
-        open_window & lost_worker, dispatch_count__gte=MAX_DISPATCHES
-    ).update(
-        status=ObservationStatus.ERROR,
-        error_message="worker lost on every attempt",
-        recorded_at=now,
-    )
     return again
 
 

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cameras.models import Camera, Observation, ObservationStatus
+from cameras.services import claim_lease
 from cameras.tasks import run_camera_checks
 from compliance import services
 from devtools.management.commands.bench_tick import Command as BenchTick
@@ -106,3 +108,34 @@ def test_a_group_whose_worker_was_killed_is_redone_once(start_worker, kendari, s
         assert camera.requests == 4  # the hung request, then the three checks
     finally:
         camera.stop()
+
+
+def test_lost_checks_are_reclaimed_in_one_statement_however_many(kendari):
+    slot = timezone.now().replace(microsecond=0) - timedelta(minutes=5)
+    offices = list(Office.objects.order_by("code")[:30])
+    rows = []
+    for office in offices:
+        camera = CameraFactory(office=office)
+        rows.append(
+            Observation.objects.create(
+                camera=camera,
+                slot=slot,
+                office_date=timezone.localdate(slot),
+                kind="opening",
+                expires_at=slot + timedelta(minutes=30),
+                dispatched_at=slot,  # its message never arrived
+                dispatch_count=1,
+            )
+        )
+    Observation.objects.filter(pk=rows[0].pk).update(
+        status=ObservationStatus.RUNNING, claim_token="dead", claimed_at=slot
+    )
+    now = slot + claim_lease() + timedelta(seconds=1)
+    with CaptureQueriesContext(connection) as queries:
+        again = services.reclaim_lost_checks(now)
+    assert sorted(pk for pk, _ in again) == sorted(row.pk for row in rows)
+    assert len(queries) == 2  # the reclaim and the settling of the exhausted ones
+    assert services.reclaim_lost_checks(now) == []  # a second tick at once takes none
+    assert set(Observation.objects.values_list("status", "dispatch_count", "claim_token")) == {
+        ("pending", 2, "")
+    }
