@@ -65,8 +65,9 @@ def plan_due_checks(
     then marks the slots to hand to the broker as dispatched and returns their ids: new slots,
     pending slots whose message was lost (see `reclaim_lost_checks`) and running slots whose
     worker died. Running it twice for the same minute dispatches nothing new, and two ticks
-    running at once dispatch each slot once. A fixed number of queries, whatever the number of
-    offices (set-based on PostgreSQL, see compliance.claiming). `office_ids` limits the tick to
+    running at once dispatch each slot once. On PostgreSQL a fixed number of queries, whatever
+    the number of offices (set-based, see compliance.claiming); SQLite inserts in statements of
+    its parameter limit. `office_ids` limits the tick to
     some offices (replays). The caller publishes the messages and calls `release_dispatch` for
     those it could not publish.
     """

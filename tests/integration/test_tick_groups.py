@@ -2,12 +2,15 @@
 checks sent as one message survives its worker being killed (real worker, real broker)."""
 
 import os
+import re
 import signal
 import threading
 from datetime import date, datetime, time, timedelta
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -139,3 +142,15 @@ def test_lost_checks_are_reclaimed_in_one_statement_however_many(kendari):
     assert set(Observation.objects.values_list("status", "dispatch_count", "claim_token")) == {
         ("pending", 2, "")
     }
+
+
+def test_bench_tick_claims_every_office_in_the_same_number_of_queries():
+    """The fixed query count is PostgreSQL's (SQLite's bulk insert goes ~40 rows a statement)."""
+    out = StringIO()
+    call_command("bench_tick", "--offices", "5", "300", "--repeat", "2", stdout=out)
+    lines = out.getvalue().splitlines()
+    pattern = r"offices=(\d+) tick_seconds_median=[\d.]+ checks_dispatched=(\d+) queries=(\d+)"
+    parsed = [re.fullmatch(pattern, line) for line in lines]
+    assert all(parsed), lines
+    assert [(m[1], m[2]) for m in parsed if m] == [("5", "5"), ("300", "300")]
+    assert len({m[3] for m in parsed if m}) == 1
