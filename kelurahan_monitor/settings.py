@@ -190,6 +190,9 @@ CHECK_PHASE_SPREAD = env.bool("CHECK_PHASE_SPREAD", default=False)
 # Checks per broker message: the tick sends groups of checks that a worker runs in turn (each
 # still claimed, leased and recorded on its own), not one message per check.
 CHECK_BATCH_SIZE = env.int("CHECK_BATCH_SIZE", default=10)
+# A group's time limit is 45 s a check; it must stay below the Redis visibility timeout (40 min).
+if not 1 <= CHECK_BATCH_SIZE <= 40:
+    raise ImproperlyConfigured("CHECK_BATCH_SIZE must be between 1 and 40")
 # "single": a check runs whole in one `vision` process (capture waits included). "split": the
 # capture runs on the `capture` queue (a threads pool: waiting costs no process) and hands the
 # burst's JPEG bytes through the broker to the `count` queue (prefork, one process per core).
