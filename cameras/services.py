@@ -110,6 +110,15 @@ def claim_observation(observation_id: int, token: str, now: datetime) -> bool:
     return taken == 1
 
 
+def release_claim(observation_id: int, token: str) -> bool:
+    """Give the slot back (pending, unclaimed) if this task still holds it: another task may
+    take it at once (a retry of a check that ran inside a group of checks)."""
+    released = Observation.objects.filter(
+        pk=observation_id, status=ObservationStatus.RUNNING, claim_token=token
+    ).update(status=ObservationStatus.PENDING, claim_token="", claimed_at=None)
+    return released == 1
+
+
 def detector_name_for(camera: Camera) -> str | None:
     """The camera's own detector, else its kind's default (None: the registry's default)."""
     if camera.detector:
@@ -268,10 +277,13 @@ def record_reading(
     reading: CheckReading,
     now: datetime,
     started: float,
+    *,
+    captured_at: datetime | None = None,
 ) -> CheckSummary:
     """Write the reading once, only while this check still holds the slot (`token`; None: any
     unsettled holder). `recorded_at` (the check's clock at the write) is what compliance's tick
-    pulls new facts by. A slot settled meanwhile (expired by the tick) is left as it is."""
+    pulls new facts by. A slot settled meanwhile (expired by the tick) is left as it is.
+    `captured_at` is when the frames were taken, if not at `now` (a burst counted later)."""
     elapsed = time.perf_counter() - started
     holder = (
         Q(status=ObservationStatus.RUNNING, claim_token=token)
@@ -282,7 +294,7 @@ def record_reading(
         written = Observation.objects.filter(holder, pk=observation.pk).update(
             status=reading.status,
             error_message=reading.error[:500],
-            captured_at=now if reading.status == ObservationStatus.OK else None,
+            captured_at=(captured_at or now) if reading.status == ObservationStatus.OK else None,
             people_count=reading.people_total,
             people_in_zone=reading.people_in_zone,
             detector_name=reading.detector[0],

@@ -8,10 +8,11 @@ from functools import partial
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cameras import services, stills
+from cameras import pipeline, services, stills
 from cameras.models import Observation
 from kelurahan_monitor.queueing import publish_from_request
 
@@ -56,6 +57,110 @@ def run_camera_check(self, observation_id: int) -> str:
     except SoftTimeLimitExceeded:
         services.record_capture_failure(
             observation_id, "timeout", "check exceeded its time limit", timezone.now()
+        )
+        return "timeout"
+
+
+# A group of checks runs in turn; each one's share of the limits is a single check's.
+_CHECK_SOFT_LIMIT_S = 45
+
+
+@shared_task(
+    bind=True,
+    name="cameras.tasks.run_camera_checks",
+    soft_time_limit=_CHECK_SOFT_LIMIT_S * settings.CHECK_BATCH_SIZE,
+    time_limit=_CHECK_SOFT_LIMIT_S * settings.CHECK_BATCH_SIZE + 15,
+)
+def run_camera_checks(self, observation_ids: list[int]) -> list[str]:
+    """Run a group of checks in turn (one broker message from the tick for many checks).
+
+    Each check is claimed, leased and recorded on its own, exactly as with one message each:
+    a check done by someone else is skipped, and a redelivery of the group (its worker killed)
+    takes over the check that was running under the same task id and skips the finished ones.
+    A transient camera error hands that check to its own retrying `run_camera_check`; the time
+    limit records the current check as a timeout and leaves the rest to the tick's reclaim."""
+    token = self.request.id or ""
+    statuses: list[str] = []
+    for observation_id in observation_ids:
+        try:
+            summary = services.run_camera_check(observation_id, token, timezone.now())
+            statuses.append(summary.status)
+        except services.TRANSIENT_ERRORS as exc:
+            statuses.append(_retry_alone(observation_id, token, exc))
+        except SoftTimeLimitExceeded:
+            services.record_capture_failure(
+                observation_id, "timeout", "check exceeded its time limit", timezone.now()
+            )
+            statuses.append("timeout")
+            break
+    return statuses
+
+
+def _retry_alone(
+    observation_id: int, token: str, exc: Exception, retries: int = 0, *, split: bool = False
+) -> str:
+    """A check of a group met a transient error: retry it alone (the whole check, or with
+    `split` its capture stage) while its window and MAX_RETRIES last, else record no data."""
+    expires_at = (
+        Observation.objects.filter(pk=observation_id).values_list("expires_at", flat=True).first()
+    )
+    countdown = _retry_countdown(retries)
+    if (
+        expires_at is None
+        or timezone.now().timestamp() + countdown >= expires_at.timestamp()
+        or retries >= MAX_RETRIES
+    ):
+        code = str(getattr(exc, "code", "error"))
+        services.record_capture_failure(observation_id, code, str(exc), timezone.now())
+        return code
+    if services.release_claim(observation_id, token):
+        if split:
+            capture_checks.apply_async(
+                args=([observation_id], retries + 1), countdown=countdown, expires=expires_at
+            )
+        else:
+            run_camera_check.apply_async(
+                args=(observation_id,), countdown=countdown, expires=expires_at
+            )
+    return "retry"
+
+
+@shared_task(bind=True, name="cameras.tasks.capture_checks")
+def capture_checks(self, observation_ids: list[int], retries: int = 0) -> list[str]:
+    """The capture stage of a group of checks (cameras.pipeline), on the `capture` queue: many
+    threads, each waiting on one camera at a time. Each captured burst goes on to the `count`
+    queue as JPEG bytes in one message. Camera calls carry their own deadlines (the threads
+    pool has no time limits)."""
+    token = self.request.id or ""
+    statuses: list[str] = []
+    for observation_id in observation_ids:
+        try:
+            captured = pipeline.capture_for_counting(observation_id, token, timezone.now())
+        except services.TRANSIENT_ERRORS as exc:
+            statuses.append(_retry_alone(observation_id, token, exc, retries, split=True))
+            continue
+        if isinstance(captured, services.CheckSummary):
+            statuses.append(captured.status)
+            continue
+        count_check.apply_async(args=(pipeline.burst_to_message(captured),))
+        statuses.append("captured")
+    return statuses
+
+
+@shared_task(
+    name="cameras.tasks.count_check",
+    soft_time_limit=_CHECK_SOFT_LIMIT_S,
+    time_limit=_CHECK_SOFT_LIMIT_S + 15,
+)
+def count_check(burst: dict[str, object]) -> str:
+    """The counting stage of one check (cameras.pipeline), on the `count` queue: CPU only, no
+    camera waits. A redelivery counts again and records once (the capture's claim)."""
+    captured = pipeline.burst_from_message(burst)
+    try:
+        return pipeline.count_captured(captured, timezone.now()).status
+    except SoftTimeLimitExceeded:
+        services.record_capture_failure(
+            captured.observation_id, "timeout", "counting exceeded its time limit", timezone.now()
         )
         return "timeout"
 

@@ -9,16 +9,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import cast
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from cameras.models import Camera, Observation, ObservationStatus
+from cameras.models import Observation, ObservationStatus
 from cameras.services import claim_lease
-from compliance import alerts, domain
+from compliance import alerts, claiming, domain
 from compliance.alerts import JudgedDay
 from compliance.models import DailyVerdict, SecurityEvent, TickCursor, VerdictChange
 from places.calendar import forget_cached_calendars, load_calendars, zone_of
@@ -30,27 +29,20 @@ logger = logging.getLogger(__name__)
 _USABLE = {ObservationStatus.OK}
 # Not judged yet: neither data nor a missing-data fact.
 _UNSETTLED = {ObservationStatus.PENDING, ObservationStatus.RUNNING}
-# What the tick needs of an office: its zone and its check policy.
-_TICK_OFFICE_FIELDS = (
-    "kecamatan__local_government__time_zone",
-    "opening_interval_minutes",
-    "open_checks_needed",
-    "coverage_threshold",
-    "after_hours_checks",
-    "night_checks",
-)
 # How far back a tick looks for slots it may have missed (beat restart, slow tick).
 TICK_LOOKBACK = timedelta(minutes=10)
 
 
 def check_policy_for(office: Office) -> domain.CheckPolicy:
-    """The office's check policy: the domain defaults with the office's own settings."""
-    return domain.CheckPolicy(
-        opening_interval=timedelta(minutes=office.opening_interval_minutes),
-        open_checks_needed=office.open_checks_needed,
-        coverage_threshold=office.coverage_threshold,
-        after_hours_checks=office.after_hours_checks,
-        night_checks=office.night_checks,
+    """The office's check policy: the domain defaults with the office's own settings (and its
+    phase, see compliance.claiming.check_policy)."""
+    return claiming.check_policy(
+        office.pk,
+        office.opening_interval_minutes,
+        office.open_checks_needed,
+        office.coverage_threshold,
+        office.after_hours_checks,
+        office.night_checks,
     )
 
 
@@ -72,86 +64,18 @@ def plan_due_checks(
     Inserts one pending Observation per (camera, slot) (duplicates ignored by the unique key),
     then marks the slots to hand to the broker as dispatched and returns their ids: new slots,
     pending slots whose message was lost (see `reclaim_lost_checks`) and running slots whose
-    worker died. Running it twice for the same minute dispatches nothing new. A fixed number of
-    queries, whatever the number of offices. `office_ids` limits the tick to some offices
-    (replays). The caller publishes the messages and calls `release_dispatch` for those it
-    could not publish.
+    worker died. Running it twice for the same minute dispatches nothing new, and two ticks
+    running at once dispatch each slot once. On PostgreSQL a fixed number of queries, whatever
+    the number of offices (set-based, see compliance.claiming); SQLite inserts in statements of
+    its parameter limit. `office_ids` limits the tick to
+    some offices (replays). The caller publishes the messages and calls `release_dispatch` for
+    those it could not publish.
     """
-    since = now - lookback
-    candidates = Office.objects.filter(active=True, cameras__enabled=True)
-    if office_ids is not None:
-        candidates = candidates.filter(pk__in=office_ids)
-    offices = list(
-        candidates.select_related("kecamatan__local_government")
-        .only(*_TICK_OFFICE_FIELDS)
-        .distinct()
-    )
-    new_rows: list[Observation] = []
-    due: list[tuple[int, domain.PlannedSlot]] = []
-    if offices:
-        due = _due_slots(offices, since, now)
-        cameras_by_office: dict[int, list[int]] = defaultdict(list)
-        camera_rows = Camera.objects.filter(enabled=True, office__active=True)
-        if office_ids is not None:
-            camera_rows = camera_rows.filter(office_id__in=office_ids)
-        for camera_id, office_id in camera_rows.values_list("pk", "office_id"):
-            cameras_by_office[office_id].append(camera_id)
-        office_by_id = {office.pk: office for office in offices}
-        new_rows = [
-            Observation(
-                camera_id=camera_id,
-                slot=slot.at,
-                office_date=slot.at.astimezone(zone_of(office_by_id[office_id])).date(),
-                kind=slot.kind.value,
-                expires_at=slot.expires_at,
-            )
-            for office_id, slot in due
-            for camera_id in cameras_by_office[office_id]
-        ]
-    with transaction.atomic():
-        Observation.objects.bulk_create(new_rows, ignore_conflicts=True)
-        new = Observation.objects.filter(
-            slot__gt=since,
-            slot__lte=now,
-            status=ObservationStatus.PENDING,
-            dispatched_at__isnull=True,
-            expires_at__gt=now,
-        )
-        if office_ids is not None:
-            new = new.filter(camera__office_id__in=office_ids)
-        to_dispatch = list(new.values_list("pk", "expires_at"))
-        Observation.objects.filter(pk__in=[pk for pk, _ in to_dispatch]).update(
-            dispatched_at=now, dispatch_count=F("dispatch_count") + 1
-        )
+    claim = claiming.claim_due_checks(now - lookback, now, office_ids)
+    to_dispatch = claim.dispatched
     if office_ids is None:
         to_dispatch += reclaim_lost_checks(now)
-    # expires_at__gt above leaves out the rows without an expiry.
-    return TickResult(len(offices), len(due), cast(list[tuple[int, datetime]], to_dispatch))
-
-
-def _due_slots(
-    offices: Sequence[Office], since: datetime, now: datetime
-) -> list[tuple[int, domain.PlannedSlot]]:
-    dates_by_zone = {
-        zone_name: domain.local_dates_for_tick(since, now, ZoneInfo(zone_name))
-        for zone_name in {office.kecamatan.local_government.time_zone for office in offices}
-    }
-    all_dates = [day for days in dates_by_zone.values() for day in days]
-    calendars = load_calendars(offices, min(all_dates), max(all_dates))
-    due: list[tuple[int, domain.PlannedSlot]] = []
-    for zone_name, days in dates_by_zone.items():
-        in_zone = [o for o in offices if o.kecamatan.local_government.time_zone == zone_name]
-        due += domain.plan_due_slots(
-            (
-                (office.pk, calendars.office_day(office, day), check_policy_for(office))
-                for office in in_zone
-                for day in days
-            ),
-            zone=ZoneInfo(zone_name),
-            since=since,
-            now=now,
-        )
-    return due
+    return TickResult(claim.offices_considered, claim.slots_due, to_dispatch)
 
 
 # A dispatched slot still pending after this lost its message (broker restart, a tick killed
@@ -165,8 +89,9 @@ RECLAIM_HORIZON = timedelta(days=1)
 
 
 def reclaim_lost_checks(now: datetime) -> list[tuple[int, datetime]]:
-    """Dispatch again what was lost on the way, each with a conditional UPDATE (a second tick
-    running at once takes none of the same rows):
+    """Dispatch again what was lost on the way, by conditional UPDATE (one statement on
+    PostgreSQL, row by row elsewhere; a second tick running at once takes none of the same
+    rows):
 
     - pending slots dispatched more than REDISPATCH_AFTER ago (their message never arrived);
     - running slots whose claim is older than the check lease (the worker died without the
@@ -176,10 +101,31 @@ def reclaim_lost_checks(now: datetime) -> list[tuple[int, datetime]]:
     Windows still open only; `settle_expired_checks` ends the others.
     """
     open_window = Q(expires_at__gt=now, slot__gt=now - RECLAIM_HORIZON, slot__lte=now)
+    lost_worker = Q(status=ObservationStatus.RUNNING, claimed_at__lt=now - claim_lease())
+    if connection.vendor == "postgresql":
+        again = claiming.reclaim_in_one_statement(
+            now, now - REDISPATCH_AFTER, now - claim_lease(), now - RECLAIM_HORIZON, MAX_DISPATCHES
+        )
+    else:
+        again = _reclaim_row_by_row(now, open_window, lost_worker)
+    if again:
+        logger.warning("tick: %d lost check(s) dispatched again", len(again))
+    Observation.objects.filter(
+        open_window & lost_worker, dispatch_count__gte=MAX_DISPATCHES
+    ).update(
+        status=ObservationStatus.ERROR,
+        error_message="worker lost on every attempt",
+        recorded_at=now,
+    )
+    return again
+
+
+def _reclaim_row_by_row(
+    now: datetime, open_window: Q, lost_worker: Q
+) -> list[tuple[int, datetime]]:
     lost_message = Q(
         status=ObservationStatus.PENDING, dispatched_at__lt=now - REDISPATCH_AFTER
     ) | Q(status=ObservationStatus.PENDING, dispatched_at__isnull=True)
-    lost_worker = Q(status=ObservationStatus.RUNNING, claimed_at__lt=now - claim_lease())
     candidates = list(
         Observation.objects.filter(open_window & (lost_message | lost_worker))
         .filter(dispatch_count__lt=MAX_DISPATCHES)
@@ -199,15 +145,6 @@ def reclaim_lost_checks(now: datetime) -> list[tuple[int, datetime]]:
         )
         if taken and expires_at is not None:
             again.append((pk, expires_at))
-    if again:
-        logger.warning("tick: %d lost check(s) dispatched again", len(again))
-    Observation.objects.filter(
-        open_window & lost_worker, dispatch_count__gte=MAX_DISPATCHES
-    ).update(
-        status=ObservationStatus.ERROR,
-        error_message="worker lost on every attempt",
-        recorded_at=now,
-    )
     return again
 
 

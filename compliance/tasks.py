@@ -6,11 +6,12 @@ from datetime import date, datetime, timedelta
 
 import requests
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from cameras.tasks import run_camera_check
-from compliance import alerts, services, summary
+from cameras.tasks import capture_checks, run_camera_checks
+from compliance import alerts, claiming, services, summary
 from places import seeding
 
 logger = logging.getLogger(__name__)
@@ -35,12 +36,14 @@ def plan_due_checks() -> int:
 
 
 def tick_and_publish(now: datetime) -> int:
-    """One tick at `now`: run it, publish what it claimed, release what the broker refused.
-    Returns the number of checks published."""
+    """One tick at `now`: run it, publish what it claimed (groups of CHECK_BATCH_SIZE checks,
+    one message each), release what the broker refused. Returns the number of checks
+    published."""
     report = services.run_tick(now)
-    expiry = dict(report.plan.dispatched)
-    published = _publish_all(list(expiry), lambda pk: _send_check(pk, expiry[pk]))
-    if unsent := sorted(set(expiry) - set(published)):
+    groups = claiming.group_checks(report.plan.dispatched, settings.CHECK_BATCH_SIZE)
+    sent = _publish_all(list(range(len(groups))), lambda index: _send_checks(groups[index]))
+    published = [pk for index in sent for pk, _ in groups[index]]
+    if unsent := sorted({pk for pk, _ in report.plan.dispatched} - set(published)):
         services.release_dispatch(unsent, now)
     delivered = _publish_all(report.alerts_to_deliver, _send_delivery)
     if unsent := sorted(set(report.alerts_to_deliver) - set(delivered)):
@@ -48,9 +51,14 @@ def tick_and_publish(now: datetime) -> int:
     return len(published)
 
 
-def _send_check(observation_id: int, expires_at: datetime) -> None:
-    run_camera_check.apply_async(
-        args=(observation_id,), expires=expires_at, retry=True, retry_policy=_PUBLISH_RETRY
+def _send_checks(group: Sequence[tuple[int, datetime]]) -> None:
+    # The message lives as long as its last check may still run; each check expires on its own.
+    task = capture_checks if settings.CHECK_PIPELINE == "split" else run_camera_checks
+    task.apply_async(
+        args=([pk for pk, _ in group],),
+        expires=max(expires_at for _, expires_at in group),
+        retry=True,
+        retry_policy=_PUBLISH_RETRY,
     )
 
 

@@ -32,9 +32,16 @@ app.conf.update(
         Queue("default"),
         Queue("scheduling"),  # the one-minute tick: cheap, must never wait behind captures
         Queue("vision"),  # capture + detection: CPU bound, modest concurrency per machine
+        # CHECK_PIPELINE=split: waiting on cameras (threads pool, high concurrency) and counting
+        # (prefork, one process per core), scaled apart, on any machines.
+        Queue("capture"),
+        Queue("count"),
         Queue("reports"),  # exports and e-mails
     ),
     task_routes={
+        # Exact names before the patterns (Celery tries them first).
+        "cameras.tasks.capture_checks": {"queue": "capture"},
+        "cameras.tasks.count_check": {"queue": "count"},
         "compliance.tasks.*": {"queue": "scheduling"},
         "cameras.tasks.*": {"queue": "vision"},
         "reports.tasks.*": {"queue": "reports"},

@@ -183,6 +183,22 @@ CAMERA_CAPTURE_TIMEOUT_S = env.float("CAMERA_CAPTURE_TIMEOUT_S", default=10.0)
 # A running check older than this lost its worker; the tick dispatches it again. Must stay
 # above the check task's hard time limit (60 s).
 CHECK_LEASE_SECONDS = env.int("CHECK_LEASE_SECONDS", default=180)
+# Spread each office's checks over its opening interval by a stable per-office phase
+# (compliance.domain.spread), so offices with the same hours are not all checked on the same
+# second. Worth it from a few hundred offices; off keeps the slots on the round grid.
+CHECK_PHASE_SPREAD = env.bool("CHECK_PHASE_SPREAD", default=False)
+# Checks per broker message: the tick sends groups of checks that a worker runs in turn (each
+# still claimed, leased and recorded on its own), not one message per check.
+CHECK_BATCH_SIZE = env.int("CHECK_BATCH_SIZE", default=10)
+# A group's time limit is 45 s a check; it must stay below the Redis visibility timeout (40 min).
+if not 1 <= CHECK_BATCH_SIZE <= 40:
+    raise ImproperlyConfigured("CHECK_BATCH_SIZE must be between 1 and 40")
+# "single": a check runs whole in one `vision` process (capture waits included). "split": the
+# capture runs on the `capture` queue (a threads pool: waiting costs no process) and hands the
+# burst's JPEG bytes through the broker to the `count` queue (prefork, one process per core).
+CHECK_PIPELINE = env.str("CHECK_PIPELINE", default="single")
+if CHECK_PIPELINE not in ("single", "split"):
+    raise ImproperlyConfigured('CHECK_PIPELINE must be "single" or "split"')
 # Empty: the default detector of cameras.vision (see `python manage.py evaluate_detector`).
 PEOPLE_DETECTOR = env.str("PEOPLE_DETECTOR", default="")
 # Public-area cameras (squares, roads) see small, distant people: the crowd pipeline by default.

@@ -101,3 +101,25 @@ def test_generated_secret_key_is_kept_private(tmp_path):
     key_file = tmp_path / "var" / "secret_key"
     assert key_file.stat().st_mode & 0o077 == 0
     assert len(key_file.read_text()) >= 50
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("CHECK_PIPELINE", "both", 'CHECK_PIPELINE must be "single" or "split"'),
+        ("CHECK_BATCH_SIZE", "100", "CHECK_BATCH_SIZE must be between 1 and 40"),
+    ],
+)
+def test_a_check_pipeline_setting_out_of_range_is_refused(tmp_path, variable, value, message):
+    clean = dict(os.environ, KM_VAR_DIR=str(tmp_path), **{variable: value})
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=REPO,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr

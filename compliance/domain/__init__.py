@@ -10,6 +10,7 @@ from compliance.domain.schedule import (
     plan_due_slots,
     select_due_slots,
 )
+from compliance.domain.spread import office_phase
 from compliance.domain.types import (
     DEFAULT_CHECK_POLICY,
     PERPRES_2023_HOURS,
@@ -79,6 +80,7 @@ __all__ = [
     "find_camera_outage_start",
     "is_working_day",
     "local_dates_for_tick",
+    "office_phase",
     "plan_check_slots",
     "plan_due_slots",
     "resolve_office_day",

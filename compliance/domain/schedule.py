@@ -111,7 +111,7 @@ def _template_of_overlapping(
     return _Template(seconds=tuple(seconds), kinds=tuple(kinds), windows=tuple(windows))
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=4096)
 def _intervals(policy: CheckPolicy) -> dict[SlotKind, int]:
     return {
         SlotKind.OPENING: _step(policy.opening_interval),
@@ -184,15 +184,18 @@ def _step(interval: timedelta) -> int:
     return int(interval.total_seconds())
 
 
-def _grid(start: int, stop: int, step: int) -> range:
-    """Seconds ``start, start+step, ...`` up to ``stop`` inclusive, clipped to the local date."""
-    return range(max(start, 0), min(stop, _DAY_SECONDS - 1) + 1, step)
+def _grid(start: int, stop: int, step: int, phase: int = 0) -> range:
+    """Seconds ``start, start+step, ...`` up to ``stop`` inclusive, clipped to the local date,
+    the grid moved ``phase % step`` seconds later."""
+    return range(max(start, 0) + phase % step, min(stop, _DAY_SECONDS - 1) + 1, step)
 
 
-def _aligned(step: int, low_exclusive: int, high_inclusive: int) -> range:
-    """Multiples of ``step`` after local midnight in ``(low_exclusive, high_inclusive]``."""
-    first = (low_exclusive // step + 1) * step
-    return range(max(first, 0), min(high_inclusive, _DAY_SECONDS - 1) + 1, step)
+def _aligned(step: int, low_exclusive: int, high_inclusive: int, phase: int = 0) -> range:
+    """``phase % step`` after the multiples of ``step`` after local midnight, in
+    ``(low_exclusive, high_inclusive]``."""
+    shift = phase % step
+    first = ((low_exclusive - shift) // step + 1) * step + shift
+    return range(max(first, shift), min(high_inclusive, _DAY_SECONDS - 1) + 1, step)
 
 
 def _bounds(hours: DayHours | None) -> tuple[time, time] | None:
@@ -209,17 +212,20 @@ def _working_segments(
     closing_start = close_s - _step(policy.closing_lead)
     closing_end = min(_DAY_SECONDS - 1, close_s + _step(policy.closing_tail))
     daytime_step = _step(policy.daytime_interval)
+    phase = _step(policy.phase)
     # Daytime slots: open + k * step (k >= 1) after the opening window, before the closing one.
     first_daytime = open_s + daytime_step * max(1, (opening_end - open_s) // daytime_step + 1)
+    first_daytime += phase % daytime_step
+    opening_step, closing_step = _step(policy.opening_interval), _step(policy.closing_interval)
     segments = [
-        (SlotKind.OPENING, _grid(opening_start, opening_end, _step(policy.opening_interval))),
-        (SlotKind.CLOSING, _grid(closing_start, closing_end, _step(policy.closing_interval))),
+        (SlotKind.OPENING, _grid(opening_start, opening_end, opening_step, phase)),
+        (SlotKind.CLOSING, _grid(closing_start, closing_end, closing_step, phase)),
         (SlotKind.DAYTIME, range(first_daytime, max(first_daytime, closing_start), daytime_step)),
     ]
     until = _seconds(policy.after_hours_until)
     if policy.after_hours_checks:
         step = _step(policy.after_hours_interval)
-        segments.append((SlotKind.AFTER_HOURS, _aligned(step, closing_end, until)))
+        segments.append((SlotKind.AFTER_HOURS, _aligned(step, closing_end, until, phase)))
     if policy.night_checks:
         segments.extend(_night(policy, day_start=opening_start, day_end=until))
     return segments
@@ -231,7 +237,8 @@ def _closed_segments(policy: CheckPolicy) -> list[tuple[SlotKind, range]]:
     until = _seconds(policy.after_hours_until)
     if policy.after_hours_checks:
         step = _step(policy.after_hours_interval)
-        segments.append((SlotKind.AFTER_HOURS, _aligned(step, day_start - 1, until)))
+        phase = _step(policy.phase)
+        segments.append((SlotKind.AFTER_HOURS, _aligned(step, day_start - 1, until, phase)))
     if policy.night_checks:
         segments.extend(_night(policy, day_start=day_start, day_end=until))
     return segments
@@ -240,9 +247,10 @@ def _closed_segments(policy: CheckPolicy) -> list[tuple[SlotKind, range]]:
 def _night(policy: CheckPolicy, *, day_start: int, day_end: int) -> list[tuple[SlotKind, range]]:
     """Night slots on a midnight grid: before ``day_start`` and after ``day_end``."""
     step = _step(policy.night_interval)
+    phase = _step(policy.phase)
     return [
-        (SlotKind.NIGHT, range(0, max(0, day_start), step)),
-        (SlotKind.NIGHT, _aligned(step, max(day_end, day_start - 1), _DAY_SECONDS - 1)),
+        (SlotKind.NIGHT, range(phase % step, max(0, day_start), step)),
+        (SlotKind.NIGHT, _aligned(step, max(day_end, day_start - 1), _DAY_SECONDS - 1, phase)),
     ]
 
 

@@ -265,6 +265,7 @@ class OfficeDay:
 
 
 _MINUTE = timedelta(minutes=1)
+_SECOND = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +287,9 @@ class CheckPolicy:
     * ``coverage_threshold``: share of opening-window slots with a usable frame needed to judge
     * ``closed_early_min_checks``: closed checks in ``[close - closing_lead, close)`` needed
     * ``camera_down_alert_after``: outage length that raises a camera-down alert
+    * ``phase``: every grid starts this much later (modulo its step; whole seconds, default 0),
+      so thousands of offices with the same hours are not all checked on the same second (see
+      :func:`compliance.domain.spread.office_phase`). Slots stay inside their windows.
     """
 
     opening_lead: timedelta = timedelta(minutes=30)
@@ -306,6 +310,7 @@ class CheckPolicy:
     coverage_threshold: float = 0.60
     closed_early_min_checks: int = 2
     camera_down_alert_after: timedelta = timedelta(minutes=30)
+    phase: timedelta = timedelta(0)
 
     def __post_init__(self) -> None:
         intervals = (
@@ -320,6 +325,8 @@ class CheckPolicy:
         spans = (self.opening_lead, self.opening_tail, self.closing_lead, self.closing_tail)
         if any(s < timedelta(0) or s % _MINUTE for s in spans):
             raise ValueError("window leads and tails must be whole, non-negative minutes")
+        if self.phase < timedelta(0) or self.phase >= timedelta(days=1) or self.phase % _SECOND:
+            raise ValueError("the phase must be whole seconds within [0, 1 day)")
         if self.open_checks_needed < 1 or self.closed_early_min_checks < 1:
             raise ValueError("check counts must be >= 1")
         if self.max_skipped_slots_in_run < 0:

@@ -73,7 +73,10 @@ def start_worker(tmp_path: Path, transactional_db: None) -> Iterator[Callable[..
     workers: list[Worker] = []
 
     def start(
-        concurrency: int = 1, queues: str = "default,scheduling,vision,reports", **env: str
+        concurrency: int = 1,
+        queues: str = "default,scheduling,vision,reports",
+        pool: str = "prefork",
+        **env: str,
     ) -> Worker:
         log_path = tmp_path / f"worker{len(workers)}.log"
         # The tests' cameras include file:// and replay: sources, as the demo's do.
@@ -92,6 +95,8 @@ def start_worker(tmp_path: Path, transactional_db: None) -> Iterator[Callable[..
                 "info",
                 "-c",
                 str(concurrency),
+                "-P",
+                pool,
                 "-Q",
                 queues,
                 "-n",
