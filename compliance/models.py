@@ -214,3 +214,27 @@ class MorningSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.local_government} {self.date:%Y-%m-%d}"
+
+
+class VerdictFinalisation(models.Model):
+    """How far the final verdicts of one local date have been written: the cursor of the
+    nightly run, which works through the offices by id in batches and may be stopped and
+    resumed at any point. `finished_at` is set once every active office's day is final."""
+
+    date = models.DateField(_("tanggal"), unique=True)
+    # Every active office with an id up to this one has its final verdict of `date`.
+    after_office_id = models.PositiveBigIntegerField(default=0)
+    offices_final = models.PositiveIntegerField(_("kantor final"), default=0)
+    batches = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(_("mulai"))
+    updated_at = models.DateTimeField(_("diperbarui"))
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("finalisasi putusan")
+        verbose_name_plural = _("finalisasi putusan")
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        state = "final" if self.finished_at else f"{self.offices_final}"
+        return f"{self.date:%Y-%m-%d} {state}"

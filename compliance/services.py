@@ -5,11 +5,9 @@ number of queries (never one per office), calls them, and writes the answers by 
 """
 
 import logging
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -17,33 +15,19 @@ from django.utils import timezone
 
 from cameras.models import Observation, ObservationStatus
 from cameras.services import claim_lease
-from compliance import alerts, claiming, domain
+from compliance import alerts, claiming, domain, verdict_batches
 from compliance.alerts import JudgedDay
-from compliance.models import DailyVerdict, SecurityEvent, TickCursor, VerdictChange
-from places.calendar import forget_cached_calendars, load_calendars, zone_of
+from compliance.models import DailyVerdict, TickCursor, VerdictChange
+from compliance.verdict_batches import check_result
+from places.calendar import forget_cached_calendars
 from places.models import Office
 
 logger = logging.getLogger(__name__)
 
-# Observation statuses that mean "the camera delivered a usable frame".
-_USABLE = {ObservationStatus.OK}
 # Not judged yet: neither data nor a missing-data fact.
 _UNSETTLED = {ObservationStatus.PENDING, ObservationStatus.RUNNING}
 # How far back a tick looks for slots it may have missed (beat restart, slow tick).
 TICK_LOOKBACK = timedelta(minutes=10)
-
-
-def check_policy_for(office: Office) -> domain.CheckPolicy:
-    """The office's check policy: the domain defaults with the office's own settings (and its
-    phase, see compliance.claiming.check_policy)."""
-    return claiming.check_policy(
-        office.pk,
-        office.opening_interval_minutes,
-        office.open_checks_needed,
-        office.coverage_threshold,
-        office.after_hours_checks,
-        office.night_checks,
-    )
 
 
 # --- The one-minute tick ------------------------------------------------------------------------
@@ -173,19 +157,6 @@ def settle_expired_checks(now: datetime) -> int:
 # --- Verdicts -------------------------------------------------------------------------------------
 
 
-def check_result(
-    observation_id: int, slot: datetime, status: str, people_in_zone: int | None
-) -> domain.CheckResult:
-    """One settled observation as the domain sees it."""
-    usable = status in _USABLE
-    return domain.CheckResult(
-        slot=slot,
-        status=domain.CheckStatus.OK if usable else domain.CheckStatus.NO_DATA,
-        people=(people_in_zone or 0) if usable else 0,
-        observation_id=observation_id,
-    )
-
-
 def check_results(observations: Iterable[Observation]) -> list[domain.CheckResult]:
     """Observations as the domain sees them; unsettled ones (pending, running) are left out."""
     return [
@@ -201,84 +172,20 @@ def refresh_verdicts(
     """Recompute and upsert the verdicts of these (office id, local date) pairs.
 
     `now=None` judges finished days (final); an aware `now` gives provisional verdicts of days
-    in progress. Reads offices, calendars and observations of all pairs in a fixed number of
-    queries; writes each verdict by its natural key (staff overrides are kept). Idempotent: the
-    same observations give the same rows.
+    in progress. Batches of offices, a fixed number of queries per batch
+    (compliance.verdict_batches); each verdict is upserted by its natural key (staff overrides
+    are kept). Idempotent: the same observations give the same rows.
     """
-    pairs = sorted(set(office_days))
-    if not pairs:
-        return []
-    offices = {
-        office.pk: office
-        for office in Office.objects.filter(pk__in={pk for pk, _ in pairs}).select_related(
-            "kecamatan__local_government"
-        )
-    }
-    days = {day for _, day in pairs}
-    calendars = load_calendars(list(offices.values()), min(days), max(days))
-    checks_by_day: dict[tuple[int, date], list[domain.CheckResult]] = defaultdict(list)
-    rows = (
-        Observation.objects.filter(camera__office_id__in=offices, office_date__in=days)
-        .exclude(status__in=_UNSETTLED)
-        .values_list("camera__office_id", "office_date", "pk", "slot", "status", "people_in_zone")
-    )
-    for office_id, office_date, pk, slot, status, people in rows:
-        checks_by_day[(office_id, office_date)].append(check_result(pk, slot, status, people))
-    judged = []
-    for office_id, day in pairs:
-        if (office := offices.get(office_id)) is None:
-            continue
-        judged.append(
-            _judge_day(
-                office, day, calendars.office_day(office, day), checks_by_day[(office_id, day)], now
-            )
-        )
-    return judged
-
-
-def _judge_day(
-    office: Office,
-    day: date,
-    office_day: domain.OfficeDay,
-    checks: list[domain.CheckResult],
-    now: datetime | None,
-) -> JudgedDay:
-    zone = zone_of(office)
-    policy = check_policy_for(office)
-    checks.sort(key=lambda check: (check.slot, check.observation_id or 0))
-    verdict = domain.decide_verdict(office_day, checks, policy, now, zone=zone)
-    after_hours = record_security_events(office, office_day, checks, policy, zone)
-    row = None
-    if verdict.kind is not None:
-        scheduled_open = None
-        if office_day.hours is not None:
-            scheduled_open = datetime.combine(day, office_day.hours.open, tzinfo=zone).astimezone(
-                UTC
-            )
-        row, _ = DailyVerdict.objects.update_or_create(
-            office=office,
-            date=day,
-            defaults={
-                "status": verdict.kind.value,
-                "is_final": verdict.state is domain.VerdictState.FINAL,
-                "scheduled_open": scheduled_open,
-                "opened_at": verdict.opened_at,
-                "minutes_late": verdict.minutes_late,
-                "coverage": round(verdict.coverage, 4),
-                "first_arrival": verdict.first_arrival,
-                "staffed_share": verdict.staffed_share,
-                "evidence_observation_ids": list(verdict.evidence_observation_ids),
-                "reason": verdict.reason.value,
-            },
-        )
-    return JudgedDay(office, day, verdict, checks, after_hours, policy, zone, row)
+    return verdict_batches.judge_office_days(office_days, now)
 
 
 def refresh_daily_verdict(office_id: int, day: date, now: datetime | None) -> DailyVerdict | None:
     """Recompute and upsert the verdict of one office on its local date `day` (see
     `refresh_verdicts`). Returns None while nothing can be judged yet."""
     judged = refresh_verdicts([(office_id, day)], now)
-    return judged[0].row if judged else None
+    if not judged or judged[0].row is None:
+        return None
+    return DailyVerdict.objects.get(office_id=office_id, date=day)
 
 
 # Facts are pulled again this far behind the cursor: a check's write may commit a little after
@@ -341,65 +248,32 @@ def run_tick(now: datetime) -> TickReport:
     return TickReport(settled, plan, len(judged), raised, alerts.claim_undelivered_alerts(now))
 
 
-def record_security_events(
-    office: Office,
-    office_day: domain.OfficeDay,
-    checks: Sequence[domain.CheckResult],
-    policy: domain.CheckPolicy,
-    zone: ZoneInfo,
-) -> list[domain.CheckResult]:
-    """Store people seen while the office is closed; one event per observation (idempotent).
-
-    Returns the checks that were not recorded before (new events).
-    """
-    presence = domain.find_after_hours_presence(office_day, checks, policy, zone=zone)
-    events = [
-        SecurityEvent(
-            office=office,
-            observation_id=check.observation_id,
-            occurred_at=check.slot,
-            people=check.people,
-        )
-        for check in presence
-        if check.observation_id is not None
-    ]
-    known = set(
-        SecurityEvent.objects.filter(
-            observation_id__in=[event.observation_id for event in events]
-        ).values_list("observation_id", flat=True)
-    )
-    SecurityEvent.objects.bulk_create(events, ignore_conflicts=True)
-    return [check for check in presence if check.observation_id not in known]
-
-
 def recompute_verdicts(
     first: date, last: date, office_codes: Sequence[str] = (), now: datetime | None = None
 ) -> list[DailyVerdict]:
     """Recompute every verdict in [first, last] (after a detector upgrade or a new excuse).
 
-    Days not finished at `now` get a provisional verdict. Same observations, same answers.
+    Offices in batches (a fixed number of queries per batch of offices and day); days not
+    finished at `now` get a provisional verdict. Same observations, same answers. Rows come
+    back by date, then office.
     """
     now = now or timezone.now()
     forget_cached_calendars()
-    candidates = Office.objects.filter(active=True).select_related("kecamatan__local_government")
+    candidates = Office.objects.filter(active=True)
     if office_codes:
         candidates = candidates.filter(code__in=office_codes)
-    offices = list(candidates)
-    order = {office.pk: index for index, office in enumerate(offices)}
-    rows = []
-    day = first
-    while day <= last:
-        finished: list[tuple[int, date]] = []
-        running: list[tuple[int, date]] = []
-        for office in offices:
-            end_of_day = datetime.combine(
-                day + timedelta(days=1), datetime.min.time(), zone_of(office)
-            )
-            (finished if now >= end_of_day else running).append((office.pk, day))
-        judged = [*refresh_verdicts(finished, None), *refresh_verdicts(running, now)]
-        judged.sort(key=lambda judged_day: order[judged_day.office.pk])
-        rows += [judged_day.row for judged_day in judged if judged_day.row is not None]
-        day += timedelta(days=1)
+    rows: list[DailyVerdict] = []
+    for offices in verdict_batches.office_batches(candidates):
+        day = first
+        while day <= last:
+            finished, running = verdict_batches.split_by_day_end(offices.values(), day, now)
+            judged = [
+                *verdict_batches.judge_loaded(offices, finished, None),
+                *verdict_batches.judge_loaded(offices, running, now),
+            ]
+            rows += [judged_day.row for judged_day in judged if judged_day.row is not None]
+            day += timedelta(days=1)
+    rows.sort(key=lambda row: (row.date, row.office_id))
     return rows
 
 

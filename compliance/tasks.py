@@ -1,17 +1,19 @@
 """Thin Celery wrappers around compliance services."""
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 
 import requests
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from cameras.tasks import capture_checks, run_camera_checks
-from compliance import alerts, claiming, services, summary
+from compliance import alerts, claiming, finalisation, services, summary
 from places import seeding
 
 logger = logging.getLogger(__name__)
@@ -81,11 +83,56 @@ def _publish_all(ids: Sequence[int], send: Callable[[int], None]) -> list[int]:
     return published
 
 
+# A day waiting for the offices of a western zone is looked at again this often.
+FINALISE_WAIT_MAX = timedelta(minutes=15)
+# A finalisation whose cursor has not moved for this long lost its chain.
+FINALISE_STALLED = timedelta(minutes=20)
+
+
 @shared_task(name="compliance.tasks.finalise_daily_verdicts")
 def finalise_daily_verdicts(day: str | None = None) -> int:
-    """Write the final verdicts of a finished local date (default: yesterday)."""
+    """Write the final verdicts of a finished local date (default: yesterday), batch after
+    batch for up to VERDICT_FINALISE_BUDGET_S, then go on in a new task from the cursor.
+    Returns the number of offices final so far (-1 when the soft time limit stopped it). A
+    kill loses at most the batch in progress."""
     target = date.fromisoformat(day) if day else timezone.localdate() - timedelta(days=1)
-    return len(services.recompute_verdicts(target, target))
+    started = time.monotonic()
+    try:
+        while True:
+            step = finalisation.finalise_step(target, timezone.now(), settings.VERDICT_BATCH_SIZE)
+            if step.done or step.busy:
+                return step.offices_final
+            if step.wait_until is not None:
+                eta = min(step.wait_until, timezone.now() + FINALISE_WAIT_MAX)
+                _continue_finalisation(target, eta)
+                return step.offices_final
+            if time.monotonic() - started > settings.VERDICT_FINALISE_BUDGET_S:
+                _continue_finalisation(target, None)
+                return step.offices_final
+    except SoftTimeLimitExceeded:
+        logger.warning("verdicts: finalising %s hit the soft time limit; going on", target)
+        _continue_finalisation(target, None)
+        return -1
+
+
+def _continue_finalisation(day: date, eta: datetime | None) -> None:
+    if eta is None:
+        finalise_daily_verdicts.apply_async(args=(day.isoformat(),))
+    else:
+        finalise_daily_verdicts.apply_async(args=(day.isoformat(),), eta=eta)
+
+
+@shared_task(name="compliance.tasks.resume_verdict_finalisations", ignore_result=True)
+def resume_verdict_finalisations() -> int:
+    """Start again the finalisations of the last week that stopped (a lost message, a worker
+    gone with its chain); a day another worker is on is left to it (the step says busy)."""
+    now = timezone.now()
+    days = finalisation.unfinished_days(
+        timezone.localdate(now) - timedelta(days=7), stalled_before=now - FINALISE_STALLED
+    )
+    for day in days:
+        finalise_daily_verdicts.delay(day.isoformat())
+    return len(days)
 
 
 @shared_task(

@@ -22,7 +22,8 @@ from cameras.models import Camera, CameraKind, Observation
 from cameras.vision import Detection, PeopleDetector, get_detector
 from compliance import domain
 from compliance.models import DailyVerdict
-from compliance.services import check_policy_for, plan_due_checks, refresh_daily_verdict
+from compliance.services import plan_due_checks, refresh_daily_verdict
+from compliance.verdict_batches import check_policy_for
 from places.calendar import load_calendars, zone_of
 from places.models import Office, OpeningHours
 

@@ -66,6 +66,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },
+    # A finalisation whose chain broke (message lost, worker gone) goes on from its cursor.
+    "resume-verdict-finalisations": {
+        "task": "compliance.tasks.resume_verdict_finalisations",
+        "schedule": crontab(minute="*/30"),
+        "options": {"expires": 600},
+    },
     # Reports: the tasks skip days on which no office works.
     "daily-report-morning": {
         "task": "reports.tasks.build_and_send_daily_report",

@@ -206,6 +206,10 @@ PUBLIC_AREA_DETECTOR = env.str("PUBLIC_AREA_DETECTOR", default="mp-crowd")
 # Sensor noise (sigma, grey levels) on every frame of replay: cameras, as live cameras have it;
 # 0 replays the recorded pixels exactly (`replay_day --no-noise`).
 REPLAY_SENSOR_NOISE = env.float("REPLAY_SENSOR_NOISE", default=2.0)
+# The nightly final verdicts: offices judged per batch (a fixed number of queries each), and
+# how long one task takes batches before it hands on to the next (well inside its 60 s limit).
+VERDICT_BATCH_SIZE = env.int("VERDICT_BATCH_SIZE", default=2000)
+VERDICT_FINALISE_BUDGET_S = env.float("VERDICT_FINALISE_BUDGET_S", default=20.0)
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")

@@ -34,7 +34,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from compliance.domain.schedule import plan_check_slots
@@ -284,19 +284,28 @@ def _merge_checks(
 ) -> list[CheckResult]:
     """One check per slot instant on the office's local date, sorted, ignoring checks after now."""
     best: dict[datetime, CheckResult] = {}
+    day_start, day_end = _local_day_bounds(office_day, zone)
     for check in checks:
         if now is not None and check.slot > now:
             continue
-        if check.slot.astimezone(zone).date() != office_day.date:
+        if not day_start <= check.slot < day_end:  # not on the office's local date
             continue
         slot = check.slot.astimezone(UTC)
         current = best.get(slot)
         if current is None or _rank(check) > _rank(current):
             best[slot] = check
     return [
-        CheckResult(slot=slot, status=c.status, people=c.people, observation_id=c.observation_id)
-        for slot, c in sorted(best.items())
+        c if c.slot.tzinfo is UTC else replace(c, slot=slot) for slot, c in sorted(best.items())
     ]
+
+
+def _local_day_bounds(office_day: OfficeDay, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) of the office's local date as UTC instants: comparing an instant with
+    them says whether it falls on that date, without converting each instant to the zone
+    (and instants in UTC, as the database gives them, compare without a UTC offset lookup)."""
+    start = datetime.combine(office_day.date, time.min, tzinfo=zone)
+    end = datetime.combine(office_day.date + timedelta(days=1), time.min, tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def _rank(check: CheckResult) -> tuple[bool, int, int]:
@@ -450,15 +459,13 @@ def find_after_hours_presence(
     """
     if office_day.status is DayStatus.EXCUSED:
         return []
-    day_checks = [
-        c
-        for c in checks
-        if c.is_ok and c.people >= 1 and c.slot.astimezone(zone).date() == office_day.date
-    ]
+    day_start, day_end = _local_day_bounds(office_day, zone)
+    day_checks = [c for c in checks if c.is_ok and c.people >= 1 and day_start <= c.slot < day_end]
     hours = office_day.hours
     if hours is not None:
         open_at = datetime.combine(office_day.date, hours.open, tzinfo=zone)
         close_at = datetime.combine(office_day.date, hours.close, tzinfo=zone)
-        start, end = open_at - policy.opening_lead, close_at + policy.closing_tail
+        start = (open_at - policy.opening_lead).astimezone(UTC)
+        end = (close_at + policy.closing_tail).astimezone(UTC)
         day_checks = [c for c in day_checks if not start <= c.slot <= end]
     return sorted(day_checks, key=lambda c: (c.slot, _rank(c)))

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cameras.models import Observation
-from compliance import claiming, domain, services
+from compliance import claiming, domain, services, verdict_batches
 from compliance.tasks import tick_and_publish
 from places.models import Excuse, Office, OpeningHours
 from tests.factories import CameraFactory
@@ -75,7 +75,7 @@ def test_with_the_spread_on_each_office_is_checked_at_its_own_phase(offices, set
         # The verdict side plans the same slots for this office (one policy for both).
         plan = domain.plan_check_slots(
             domain.resolve_office_day(TUESDAY, domain.PERPRES_2023_HOURS, ()),
-            services.check_policy_for(office),
+            verdict_batches.check_policy_for(office),
             WITA,
         )
         assert slots[office.pk] in {slot.at for slot in plan}

@@ -174,3 +174,24 @@ def test_the_office_page_and_the_verdict_agree_when_min_staff_changes(office):
     page = selectors.office_page(office, TUESDAY)
     assert [check.is_open for check in page.checks] == [True, True]
     assert judged.verdict.opened_at == wita(7, 30)
+
+
+def test_the_tick_refresh_costs_the_same_queries_for_two_offices_or_twenty(kendari, office):
+    """Many offices with new facts in one tick: one batch, not a query or two per office."""
+    others = list(Office.objects.exclude(pk=office.pk).order_by("pk")[:19])
+    for other in others:
+        CameraFactory(office=other)
+
+    def refresh_queries(offices: list[Office], slot: datetime) -> int:
+        services.refresh_changed_verdicts(slot - timedelta(minutes=5))  # the cursor moves on
+        for each in offices:
+            fact(each, slot, 1, recorded=slot)
+        with CaptureQueriesContext(connection) as captured:
+            judged = services.refresh_changed_verdicts(slot + timedelta(seconds=1))
+        assert len(judged) == len(offices)
+        return len(captured)
+
+    refresh_queries([office, *others], wita(7, 30))  # every verdict row exists from here on
+    assert refresh_queries([office, others[0]], wita(8, 30)) == refresh_queries(
+        [office, *others], wita(9, 30)
+    )

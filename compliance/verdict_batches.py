@@ -1,0 +1,322 @@
+"""Verdicts in bulk: office days judged a batch of offices at a time.
+
+A batch costs a fixed number of queries whatever its size: its offices (1), their calendars
+(load_calendars: 5), their cameras and settled observations of the batch's dates (2), one
+upsert of the verdicts (INSERT ... ON CONFLICT (office, date) DO UPDATE), and the security
+events (2). The pure rules (compliance.domain.decide_verdict) decide exactly as they do for
+one office, so a batch gives the same verdicts as office-by-office refreshes. Staff overrides
+are never touched (the upsert leaves the override columns alone).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import QuerySet
+
+from cameras.models import Camera, Observation, ObservationStatus
+from compliance import claiming, domain
+from compliance.alerts import JudgedDay
+from compliance.models import DailyVerdict, SecurityEvent
+from places.calendar import load_calendars, zone_of
+from places.models import Office
+
+# Offices judged per batch: large enough that the fixed queries cost little per office, small
+# enough that a batch (2,000 offices x 42 checks = 84,000 observations) takes a second or two.
+VERDICT_BATCH_SIZE = 2000
+
+# Observation statuses that mean "the camera delivered a usable frame".
+_USABLE = {ObservationStatus.OK}
+# Not judged yet: neither data nor a missing-data fact.
+UNSETTLED = (ObservationStatus.PENDING, ObservationStatus.RUNNING)
+# The computed columns of a verdict; the upsert rewrites these and nothing else.
+_COMPUTED_FIELDS = (
+    "status",
+    "is_final",
+    "scheduled_open",
+    "opened_at",
+    "minutes_late",
+    "coverage",
+    "first_arrival",
+    "staffed_share",
+    "evidence_observation_ids",
+    "reason",
+    "computed_at",
+)
+
+
+def check_policy_for(office: Office) -> domain.CheckPolicy:
+    """The office's check policy: the tick's own (compliance.claiming.check_policy, phase
+    included), so the verdict expects exactly the slots the tick planned."""
+    fields = (
+        office.opening_interval_minutes,
+        office.open_checks_needed,
+        office.coverage_threshold,
+        office.after_hours_checks,
+        office.night_checks,
+    )
+    if settings.CHECK_PHASE_SPREAD:
+        return claiming.check_policy(office.pk, *fields)
+    return _shared_policy(*fields)
+
+
+# Offices share a handful of policies; a policy is frozen, so one value serves them all
+# (building and validating one per office cost as much as judging its day).
+@lru_cache(maxsize=256)
+def _shared_policy(
+    interval_minutes: int, checks_needed: int, threshold: float, after_hours: bool, night: bool
+) -> domain.CheckPolicy:
+    return domain.CheckPolicy(
+        opening_interval=timedelta(minutes=interval_minutes),
+        open_checks_needed=checks_needed,
+        coverage_threshold=threshold,
+        after_hours_checks=after_hours,
+        night_checks=night,
+    )
+
+
+def check_result(
+    observation_id: int, slot: datetime, status: str, people_in_zone: int | None
+) -> domain.CheckResult:
+    """One settled observation as the domain sees it."""
+    usable = status in _USABLE
+    return domain.CheckResult(
+        slot=slot,
+        status=domain.CheckStatus.OK if usable else domain.CheckStatus.NO_DATA,
+        people=(people_in_zone or 0) if usable else 0,
+        observation_id=observation_id,
+    )
+
+
+def offices_for_judging(office_ids: Iterable[int]) -> dict[int, Office]:
+    """The offices with what judging needs (their government's zone and calendar); 1 query."""
+    return {
+        office.pk: office
+        for office in Office.objects.filter(pk__in=set(office_ids)).select_related(
+            "kecamatan__local_government"
+        )
+    }
+
+
+def office_batches(
+    offices: QuerySet[Office], size: int = VERDICT_BATCH_SIZE, after: int = 0
+) -> Iterator[dict[int, Office]]:
+    """`offices` in batches of `size` by id (keyset: each batch one query, however deep)."""
+    while True:
+        batch = list(
+            offices.filter(pk__gt=after)
+            .select_related("kecamatan__local_government")
+            .order_by("pk")[:size]
+        )
+        if not batch:
+            return
+        yield {office.pk: office for office in batch}
+        after = batch[-1].pk
+
+
+def end_of_day(office: Office, day: date) -> datetime:
+    """The instant the office's local date `day` ends (midnight in its own zone)."""
+    return datetime.combine(day + timedelta(days=1), time.min, zone_of(office))
+
+
+def split_by_day_end(
+    offices: Iterable[Office], day: date, now: datetime
+) -> tuple[list[tuple[int, date]], list[tuple[int, date]]]:
+    """(finished, running): the offices' day `day`, split by whether it has ended at `now`."""
+    finished: list[tuple[int, date]] = []
+    running: list[tuple[int, date]] = []
+    for office in offices:
+        (finished if now >= end_of_day(office, day) else running).append((office.pk, day))
+    return finished, running
+
+
+def judge_office_days(
+    office_days: Iterable[tuple[int, date]], now: datetime | None
+) -> list[JudgedDay]:
+    """Judge and upsert the verdicts of these (office id, local date) pairs, in batches of
+    VERDICT_BATCH_SIZE offices (a fixed number of queries per batch).
+
+    `now=None` judges finished days (final); an aware `now` gives provisional verdicts of days
+    in progress. Unknown offices are skipped. Idempotent.
+    """
+    pairs = sorted(set(office_days))
+    office_ids = sorted({office_id for office_id, _ in pairs})
+    judged: list[JudgedDay] = []
+    for start in range(0, len(office_ids), VERDICT_BATCH_SIZE):
+        batch_ids = set(office_ids[start : start + VERDICT_BATCH_SIZE])
+        offices = offices_for_judging(batch_ids)
+        judged += judge_loaded(offices, [pair for pair in pairs if pair[0] in batch_ids], now)
+    return judged
+
+
+def judge_loaded(
+    offices: Mapping[int, Office], pairs: Sequence[tuple[int, date]], now: datetime | None
+) -> list[JudgedDay]:
+    """Judge and upsert the office days of already loaded offices (one batch, one transaction).
+
+    Nine queries whatever the number of pairs: calendars (5), cameras and observations (2), verdict
+    upsert (1, none when nothing can be judged yet), security events (2, fewer when none).
+    """
+    pairs = [pair for pair in pairs if pair[0] in offices]
+    if not pairs:
+        return []
+    days = {day for _, day in pairs}
+    calendars = load_calendars(list(offices.values()), min(days), max(days))
+    checks_by_day = _settled_checks(offices, days)
+    judged: list[JudgedDay] = []
+    verdict_rows: list[DailyVerdict] = []
+    events: list[SecurityEvent] = []
+    presence_by_pair: dict[tuple[int, date], list[domain.CheckResult]] = {}
+    decided: list[tuple[Office, date, domain.OfficeDay, list[domain.CheckResult], domain.Verdict]]
+    decided = []
+    for office_id, day in pairs:
+        office = offices[office_id]
+        zone = zone_of(office)
+        policy = check_policy_for(office)
+        office_day = calendars.office_day(office, day)
+        checks = checks_by_day.get((office_id, day), [])
+        checks.sort(key=lambda check: (check.slot, check.observation_id or 0))
+        verdict = domain.decide_verdict(office_day, checks, policy, now, zone=zone)
+        presence = domain.find_after_hours_presence(office_day, checks, policy, zone=zone)
+        presence_by_pair[(office_id, day)] = presence
+        events += [
+            SecurityEvent(
+                office=office,
+                observation_id=check.observation_id,
+                occurred_at=check.slot,
+                people=check.people,
+            )
+            for check in presence
+            if check.observation_id is not None
+        ]
+        if verdict.kind is not None:
+            verdict_rows.append(_verdict_row(office, day, office_day, verdict, verdict.kind, zone))
+        decided.append((office, day, office_day, checks, verdict))
+    with transaction.atomic():
+        rows = {
+            (row.office_id, row.date): row
+            for row in (
+                DailyVerdict.objects.bulk_create(
+                    verdict_rows,
+                    update_conflicts=True,
+                    unique_fields=["office", "date"],
+                    update_fields=list(_COMPUTED_FIELDS),
+                )
+                if verdict_rows
+                else []
+            )
+        }
+        known: set[int] = set()
+        if events:
+            known = set(
+                SecurityEvent.objects.filter(
+                    observation_id__in=[event.observation_id for event in events]
+                ).values_list("observation_id", flat=True)
+            )
+            SecurityEvent.objects.bulk_create(events, ignore_conflicts=True)
+    for office, day, _office_day, checks, verdict in decided:
+        new_after_hours = [
+            check
+            for check in presence_by_pair[(office.pk, day)]
+            if check.observation_id not in known
+        ]
+        judged.append(
+            JudgedDay(
+                office,
+                day,
+                verdict,
+                checks,
+                new_after_hours,
+                check_policy_for(office),
+                zone_of(office),
+                rows.get((office.pk, day)),
+            )
+        )
+    return judged
+
+
+def _settled_checks(
+    offices: Mapping[int, Office], days: set[date]
+) -> dict[tuple[int, date], list[domain.CheckResult]]:
+    """The settled observations of these offices on these local dates, by office day; 2
+    queries. The observations are asked for by camera and date, so that PostgreSQL reads them
+    through the (office_date, camera) index rather than scanning every row of the date."""
+    office_of_camera = dict(
+        Camera.objects.filter(office_id__in=list(offices)).values_list("pk", "office_id")
+    )
+    checks: dict[tuple[int, date], list[domain.CheckResult]] = defaultdict(list)
+    if not office_of_camera:
+        return checks
+    rows: Iterable[tuple[int, date, int, datetime, str, int | None]]
+    if connection.vendor == "postgresql":
+        rows = _settled_rows_postgresql(list(office_of_camera), sorted(days))
+    else:
+        rows = (
+            Observation.objects.filter(camera_id__in=list(office_of_camera), office_date__in=days)
+            .exclude(status__in=UNSETTLED)
+            .values_list("camera_id", "office_date", "pk", "slot", "status", "people_in_zone")
+        )
+    for camera_id, office_date, pk, slot, status, people in rows:
+        checks[(office_of_camera[camera_id], office_date)].append(
+            check_result(pk, slot, status, people)
+        )
+    return checks
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _settled_rows_postgresql(
+    camera_ids: list[int], days: list[date]
+) -> Iterator[tuple[int, date, int, datetime, str, int | None]]:
+    """The same rows as the ORM query, with each slot read as microseconds since the epoch:
+    Django's time-zone aware timestamp loader is pure Python and cost 10 us a row, more than
+    everything else in judging a check. Slots repeat (every office has the same grid), so
+    each distinct instant is built once."""
+    instants: dict[int, datetime] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT camera_id, office_date, id,
+                (EXTRACT(EPOCH FROM slot) * 1000000)::bigint, status, people_in_zone
+            FROM {Observation._meta.db_table}
+            WHERE camera_id = ANY(%s) AND office_date = ANY(%s) AND NOT (status = ANY(%s))
+            """,  # noqa: S608 (the table name from the model; every value is a parameter)
+            [camera_ids, days, [str(status) for status in UNSETTLED]],
+        )
+        for camera_id, office_date, pk, micros, status, people in cursor.fetchall():
+            slot = instants.get(micros)
+            if slot is None:
+                slot = instants[micros] = _EPOCH + timedelta(microseconds=micros)
+            yield camera_id, office_date, pk, slot, status, people
+
+
+def _verdict_row(
+    office: Office,
+    day: date,
+    office_day: domain.OfficeDay,
+    verdict: domain.Verdict,
+    kind: domain.VerdictKind,
+    zone: ZoneInfo,
+) -> DailyVerdict:
+    scheduled_open = None
+    if office_day.hours is not None:
+        scheduled_open = datetime.combine(day, office_day.hours.open, tzinfo=zone).astimezone(UTC)
+    return DailyVerdict(
+        office=office,
+        date=day,
+        status=kind.value,
+        is_final=verdict.state is domain.VerdictState.FINAL,
+        scheduled_open=scheduled_open,
+        opened_at=verdict.opened_at,
+        minutes_late=verdict.minutes_late,
+        coverage=round(verdict.coverage, 4),
+        first_arrival=verdict.first_arrival,
+        staffed_share=verdict.staffed_share,
+        evidence_observation_ids=list(verdict.evidence_observation_ids),
+        reason=verdict.reason.value,
+    )
