@@ -64,12 +64,16 @@ class Detection:
 
     `people` are the counted persons. `faces` are every face-like region worth blurring (a
     superset: faces below the counting threshold are included, false blurs are harmless).
-    `frame_shape` is (height, width) of the analysed frame.
+    `frame_shape` is (height, width) of the analysed frame. `candidates` are person-shaped
+    model hits too weak to count on a single photograph (never counted by `count`); the
+    fixed-camera rules (`cameras.vision.fixed_camera`) count one only with agreeing evidence
+    from the burst.
     """
 
     people: tuple[PersonBox, ...]
     faces: tuple[Box, ...] = ()
     frame_shape: tuple[int, int] = (0, 0)
+    candidates: tuple[PersonBox, ...] = ()
 
     @property
     def count(self) -> int:

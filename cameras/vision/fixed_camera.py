@@ -21,6 +21,17 @@ into regions, None for back-ends without it). Per frame:
    has a person at that place. A changed region alone is never a person (measured: moved
    chairs, lamps, a hand moving bottles and the light of a screen change as much as a seated
    person does).
+5. candidates (`Detection.candidates`: upright pose hits from 0.5 that no photograph rule
+   counts, on the whole frame or zoomed): one counts as a person ("moving-pose",
+   "moving-zoom-pose") when at least MIN_CANDIDATE_MOTION of its box moved during the burst,
+   another frame of the burst has a person or candidate at its place and of its height
+   (within SAME_SIZE), and, with a learned scene, its place differs from the empty scene.
+   This is what finds people seen from high above and behind (store-aisle ceiling camera:
+   pose scores 0.5-0.8, no face, the landmark verifier says no). Measured on the sequences:
+   a hand moving bottles moved 0.15-0.17 of its candidate box (people about 0.3 and more); a
+   pillar half-seen in an empty room while someone walked over that place in the next frames
+   was less than half that person's height; a still candidate (a stack of cups scored
+   0.45-0.79 in every frame) never moves.
 
 The new scene state is the old one blended with this burst when nobody was counted and
 nothing moved in a burst of at least MIN_LEARN_FRAMES frames (never learned from a frame with
@@ -33,7 +44,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -50,7 +61,7 @@ from cameras.vision.scene import (
 )
 
 DetectFn = Callable[[NDArray[np.uint8]], Detection]
-ZoomFn = Callable[[NDArray[np.uint8], Sequence[Box]], tuple[PersonBox, ...]]
+ZoomFn = Callable[[NDArray[np.uint8], Sequence[Box]], Detection]
 
 # Whole-frame hits below these scores are weak: the mediapipe fusion counts them only with a
 # second opinion (verifier or face at the head), and it is these that sensor noise can make.
@@ -61,6 +72,12 @@ MIN_LEARN_FRAMES = 2  # a burst this long at least, to see that nothing moved
 MIN_MOVED_SHARE = 0.05  # share of a weak hit's box that must have moved in the burst
 # A region already covered this much by counted people needs no zoom.
 EXPLAINED_SHARE = 0.6
+# A candidate (a pose hit too weak for a photograph, `Detection.candidates`) counts when at
+# least this share of its box moved during the burst (and the other rules of step 5 hold).
+MIN_CANDIDATE_MOTION = 0.25
+# ... and when another frame of the burst has a person or candidate at its place and of its
+# height within this factor (the same person a second later, not someone else walking past).
+SAME_SIZE = 1.5
 # Same person in two frames of the burst: centres closer than this share of the taller box
 # (a walking person moves about half a body height in a second).
 SAME_PLACE = 0.6
@@ -103,6 +120,7 @@ def count_burst(
         masks.append(changes[-1] | motion)
     found: list[list[PersonBox]] = []
     zoomed: list[list[PersonBox]] = []
+    candidates: list[list[PersonBox]] = []
     regions_used: list[int] = []
     for index, frame in enumerate(frames):
         shape = frame.shape
@@ -114,8 +132,15 @@ def count_burst(
             if _covered_share(region, confident + weak) < EXPLAINED_SHARE
         ]
         extra: list[PersonBox] = []
+        hints: list[PersonBox] = list(whole[index].candidates)
         if zoom is not None and regions:
-            for person in zoom(frame, regions):
+            zoomed_in = zoom(frame, regions)
+            hints += [
+                person
+                for person in zoomed_in.candidates
+                if changed_share(masks[index], _body(person), shape) >= MIN_CHANGED_SHARE
+            ]
+            for person in zoomed_in.people:
                 if changed_share(masks[index], _body(person), shape) < MIN_CHANGED_SHARE:
                     continue
                 if _same_as_any(person, confident + weak + extra):
@@ -124,6 +149,7 @@ def count_burst(
         regions_used.append(len(regions) if zoom is not None else 0)
         found.append(confident + weak)
         zoomed.append(extra)
+        candidates.append(hints)
     detections = []
     for index, detection in enumerate(whole):
         shape = frames[index].shape
@@ -142,6 +168,13 @@ def count_burst(
             or _weak_agrees(person, others, motions[index], changes[index], scene, shape)
         ]
         people += [person for person in zoomed[index] if single or _same_as_any(person, others)]
+        if not single:
+            seen = others + [
+                p for other in range(len(frames)) if other != index for p in candidates[other]
+            ]
+            people += _moving_candidates(
+                candidates[index], people, seen, motions[index], changes[index], scene, shape
+            )
         detections.append(
             Detection(
                 people=tuple(people), faces=detection.faces, frame_shape=detection.frame_shape
@@ -152,6 +185,32 @@ def count_burst(
     learned = nobody and not moved and len(frames) >= MIN_LEARN_FRAMES
     new_scene = learn_scene(scene, greys) if learned else scene
     return BurstCount(tuple(detections), new_scene, learned, tuple(regions_used))
+
+
+def _moving_candidates(
+    hints: Sequence[PersonBox],
+    counted: Sequence[PersonBox],
+    seen: Sequence[PersonBox],
+    motion: NDArray[np.bool_],
+    change: NDArray[np.bool_],
+    scene: SceneState | None,
+    shape: Sequence[int],
+) -> list[PersonBox]:
+    """The candidates that count (rule 5 of the module docstring), strongest first, each as a
+    person whose source is "moving-" plus the candidate's own ("moving-pose")."""
+    added: list[PersonBox] = []
+    for hint in sorted(hints, key=lambda person: -person.score):
+        if _same_as_any(hint, [*counted, *added]):
+            continue
+        box = _body(hint)
+        if changed_share(motion, box, shape) < MIN_CANDIDATE_MOTION:
+            continue
+        if scene is not None and changed_share(change, box, shape) < MIN_CHANGED_SHARE:
+            continue
+        if not _same_as_any(hint, seen, SAME_SIZE):
+            continue
+        added.append(replace(hint, source=f"moving-{hint.source}"))
+    return added
 
 
 def _weak_agrees(
@@ -188,13 +247,20 @@ def _centre(person: PersonBox) -> tuple[float, float]:
     return person.x + person.w / 2.0, person.y + person.h / 2.0
 
 
-def _same_as_any(person: PersonBox, others: Sequence[PersonBox]) -> bool:
-    """True when one of `others` stands at the same place (centre within SAME_PLACE)."""
+def _same_as_any(
+    person: PersonBox, others: Sequence[PersonBox], size_ratio: float | None = None
+) -> bool:
+    """True when one of `others` stands at the same place (centre within SAME_PLACE), and,
+    with `size_ratio`, is as tall within that factor."""
     x, y = _centre(person)
     for other in others:
         ox, oy = _centre(other)
         reach = SAME_PLACE * max(person.h, other.h, person.w, other.w)
-        if abs(x - ox) <= reach and abs(y - oy) <= reach:
+        if abs(x - ox) > reach or abs(y - oy) > reach:
+            continue
+        if size_ratio is None or max(person.h, other.h) <= size_ratio * max(
+            1, min(person.h, other.h)
+        ):
             return True
     return False
 

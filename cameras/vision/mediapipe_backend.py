@@ -32,7 +32,10 @@ Every frame is first resized so its longer side is WORK_LONG_SIDE px, so results
 not depend on the camera resolution. Models load on the first `detect()`, never at import.
 
 `detect_regions` zooms the pose and face models into given regions (the changed regions of a
-fixed camera, see `cameras.vision.fixed_camera`); a zoomed pose needs a face at its head.
+fixed camera, see `cameras.vision.fixed_camera`); a zoomed pose counts only with a face at its
+head. Both `detect` and `detect_regions` also return the upright pose hits from
+`candidate_min` that no rule here counts (`Detection.candidates`): on one photograph they are
+nothing, across a fixed camera's burst they can be a person seen from above and behind.
 
 Known weak spots (dev set and sequences): people seen from high above and behind (store-aisle
 ceiling camera), people cut off to a torso or legs at the frame edge, small faces (< 10 px)
@@ -375,6 +378,8 @@ class FusionConfig:
     # such tiles that hold its hip.
     crowd_grid: tuple[int, int] | None = None
     crowd_tile: float = 0.4  # tile side as a share of the frame's
+    # Uncounted pose hits from this score are returned as `Detection.candidates`.
+    candidate_min: float = 0.5
     release: str = "1"
 
 
@@ -458,55 +463,50 @@ class MediapipeDetector:
             self.load()
             work, scale = resize_long_side(frame_bgr, WORK_LONG_SIDE)
             rgb = cast(NDArray[np.uint8], cv2.cvtColor(work, cv2.COLOR_BGR2RGB))
-            people, faces = self._detect_work(rgb)
+            people, faces, candidates = self._detect_work(rgb)
         height, width = frame_bgr.shape[:2]
         return Detection(
             people=tuple(_rescale_person(p, 1.0 / scale, width, height) for p in people),
             faces=tuple(_rescale_box(f, 1.0 / scale, width, height) for f in faces),
             frame_shape=(height, width),
+            candidates=tuple(_rescale_person(p, 1.0 / scale, width, height) for p in candidates),
         )
 
-    def detect_regions(
-        self, frame_bgr: NDArray[np.uint8], regions: Sequence[Box]
-    ) -> tuple[PersonBox, ...]:
+    def detect_regions(self, frame_bgr: NDArray[np.uint8], regions: Sequence[Box]) -> Detection:
         """People found by zooming into `regions` (boxes in `frame_bgr` pixels).
 
         Each region is cropped with a margin, squared and enlarged to the models' input (a far
         person fills the pose model's 224 px instead of a few dozen). A pose counts when
-        confident or confirmed by the landmark verifier (pose presence and a visible head); a
-        face when confident. Sources are "zoom-pose" / "zoom-face"; boxes in input pixels.
+        confident, or with a face (>= face_min) at its head; a face when confident. Sources are
+        "zoom-pose" / "zoom-face"; boxes in input pixels. The other upright poses of at least
+        `candidate_min` are the result's `candidates` (source "zoom-pose"), for the burst rules.
         """
         if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3:
             raise ValueError("expected an HxWx3 BGR frame")
+        height, width = frame_bgr.shape[:2]
         if not regions:
-            return ()
+            return Detection(people=(), frame_shape=(height, width))
         with self._lock:
             self.load()
             work, scale = resize_long_side(frame_bgr, WORK_LONG_SIDE)
             rgb = cast(NDArray[np.uint8], cv2.cvtColor(work, cv2.COLOR_BGR2RGB))
-            crops = [_zoom_crop(r, scale, rgb.shape) for r in regions]
-            # A crop nearly as large as the frame is no zoom: the whole-frame pass saw it.
-            limit = ZOOM_MAX_SHARE * min(rgb.shape[:2])
-            crops = [crop for crop in crops if crop[2] - crop[0] <= limit][:ZOOM_MAX_REGIONS]
-            people = self._zoom_people(rgb, crops) if crops else []
-        height, width = frame_bgr.shape[:2]
-        return tuple(_rescale_person(p, 1.0 / scale, width, height) for p in people)
+            crops = [crop for r in regions for crop in _zoom_crops(r, scale, rgb.shape)]
+            crops = crops[:ZOOM_MAX_CROPS]
+            people, candidates = self._zoom_people(rgb, crops) if crops else ([], [])
+        return Detection(
+            people=tuple(_rescale_person(p, 1.0 / scale, width, height) for p in people),
+            frame_shape=(height, width),
+            candidates=tuple(_rescale_person(p, 1.0 / scale, width, height) for p in candidates),
+        )
 
     def _zoom_people(
         self, rgb: NDArray[np.uint8], crops: list[tuple[int, int, int, int]]
-    ) -> list[PersonBox]:
+    ) -> tuple[list[PersonBox], list[PersonBox]]:
         config = self.config
         height, width = rgb.shape[:2]
         numbered = list(enumerate(crops, start=200))
         faces = self._run_passes(rgb, self._face, numbered)
-        # The pose pass (the dearer model) only where a face could confirm a pose: without
-        # one, no zoomed pose below pose_accept counts, and on the sequences none reached it.
-        centres = [
-            (float(box[0] + box[2]) / 2, float(box[1] + box[3]) / 2)
-            for score, box in zip(faces.scores, faces.boxes, strict=True)
-            if score >= config.face_min
-        ]
-        pose = self._run_passes(rgb, self._pose, _crops_holding(numbered, centres))
+        pose = self._run_passes(rgb, self._pose, numbered)
         people: list[PersonBox] = []
         heads: list[NDArray[np.floating[Any]]] = []
         for score, points, _first in _merge_pose(pose):
@@ -532,9 +532,11 @@ class MediapipeDetector:
                 heads.append(box)
                 body = clip_xyxy(_body_from_face(box), width, height)
                 people.append(_person(body, score, "zoom-face", clip_xyxy(box, width, height)))
-        return people
+        return people, _weak_candidates(pose, people, config, width, height, "zoom-pose")
 
-    def _detect_work(self, rgb: NDArray[np.uint8]) -> tuple[list[PersonBox], list[Box]]:
+    def _detect_work(
+        self, rgb: NDArray[np.uint8]
+    ) -> tuple[list[PersonBox], list[Box], list[PersonBox]]:
         config = self.config
         height, width = rgb.shape[:2]
         cheap_pose = _numbered_regions(width, height, config.pose_layouts[:1])
@@ -553,7 +555,7 @@ class MediapipeDetector:
             hints = _crowd_hints(first_pose, config, width, height)
             if hints:
                 people = self._crowd_people(rgb, hints)
-        return people, face_boxes
+        return people, face_boxes, _weak_candidates(pose, people, config, width, height)
 
     def _detect_rooms(
         self,
@@ -715,20 +717,90 @@ class MediapipeDetector:
 # pose model's 224 px only magnifies JPEG blocks.
 ZOOM_MIN_SIDE = 112
 ZOOM_MARGIN = 0.25  # share of the region's longer side added around it
-ZOOM_MAX_SHARE = 0.75  # largest crop side, as a share of the frame's shorter side
-ZOOM_MAX_REGIONS = 2  # cost bound: at most this many zoomed crops per frame
+ZOOM_MAX_SHARE = 0.6  # largest zoom crop, as a share of the frame's sides
+ZOOM_MAX_CROPS = 6  # cost bound: at most this many zoomed crops per frame
 
 
-def _zoom_crop(region: Box, scale: float, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
-    """Square working-frame crop (x1, y1, x2, y2) around a region of the input frame."""
+def _zoom_crops(
+    region: Box, scale: float, shape: tuple[int, ...]
+) -> list[tuple[int, int, int, int]]:
+    """Working-frame crops (x1, y1, x2, y2) around a region of the input frame.
+
+    A square crop with margin when it fits within ZOOM_MAX_SHARE of the frame's shorter side;
+    a larger region (people side by side, moving together) is covered by overlapping crops of
+    ZOOM_MAX_SHARE of the frame's width and height (letterboxed into the model's square), so
+    each person is seen whole and still enlarged.
+    """
     height, width = int(shape[0]), int(shape[1])
-    centre_x = (region.x + region.w / 2) * scale
-    centre_y = (region.y + region.h / 2) * scale
-    side = max(region.w, region.h) * scale * (1 + 2 * ZOOM_MARGIN)
-    side = min(max(side, ZOOM_MIN_SIDE), min(width, height))
-    x1 = int(min(max(centre_x - side / 2, 0), width - side))
-    y1 = int(min(max(centre_y - side / 2, 0), height - side))
-    return x1, y1, int(x1 + side), int(y1 + side)
+    margin = max(region.w, region.h) * scale * ZOOM_MARGIN
+    x1 = max(region.x * scale - margin, 0.0)
+    y1 = max(region.y * scale - margin, 0.0)
+    x2 = min(region.x2 * scale + margin, float(width))
+    y2 = min(region.y2 * scale + margin, float(height))
+    side = ZOOM_MAX_SHARE * min(width, height)
+    if max(x2 - x1, y2 - y1) <= side:
+        side = min(max(x2 - x1, y2 - y1, ZOOM_MIN_SIDE), min(width, height))
+        return [_box_at((x1 + x2) / 2, (y1 + y2) / 2, side, side, width, height)]
+    # Two coverings: squares of the largest side (more enlarged) and boxes of that share of
+    # the frame's width and height (more context); the pose model finds people seen from above
+    # and behind in one or the other, rarely in both.
+    crops = _cover(x1, y1, x2, y2, side, side, width, height)
+    crops += _cover(x1, y1, x2, y2, ZOOM_MAX_SHARE * width, ZOOM_MAX_SHARE * height, width, height)
+    return crops
+
+
+def _cover(
+    x1: float, y1: float, x2: float, y2: float, box_w: float, box_h: float, width: int, height: int
+) -> list[tuple[int, int, int, int]]:
+    """Overlapping boxes of box_w x box_h that together cover (x1, y1, x2, y2)."""
+    columns = int(np.ceil((x2 - x1) / box_w))
+    rows = int(np.ceil((y2 - y1) / box_h))
+    centres_x = np.linspace(x1 + box_w / 2, max(x2 - box_w / 2, x1 + box_w / 2), columns)
+    centres_y = np.linspace(y1 + box_h / 2, max(y2 - box_h / 2, y1 + box_h / 2), rows)
+    return [
+        _box_at(float(cx), float(cy), box_w, box_h, width, height)
+        for cy in centres_y
+        for cx in centres_x
+    ]
+
+
+def _box_at(
+    centre_x: float, centre_y: float, box_w: float, box_h: float, width: int, height: int
+) -> tuple[int, int, int, int]:
+    """A box of box_w x box_h centred as near (centre_x, centre_y) as the frame allows."""
+    x1 = int(min(max(centre_x - box_w / 2, 0), width - box_w))
+    y1 = int(min(max(centre_y - box_h / 2, 0), height - box_h))
+    return x1, y1, int(x1 + box_w), int(y1 + box_h)
+
+
+def _weak_candidates(
+    pose: _Candidates,
+    people: Sequence[PersonBox],
+    config: FusionConfig,
+    width: int,
+    height: int,
+    source: str = "pose",
+) -> list[PersonBox]:
+    """Uncounted upright pose candidates of at least `config.candidate_min` (every pass that
+    ran), away from the heads of counted people: evidence for the fixed-camera rules, never a
+    person on their own. Lying shapes are left out: on the sequences every lying candidate
+    of that score was a wall or a table edge."""
+    heads = [
+        np.array([p.head.x, p.head.y, p.head.x2, p.head.y2], dtype=np.float32)
+        for p in people
+        if p.head is not None
+    ]
+    found: list[PersonBox] = []
+    for score, points, _first in _merge_pose(pose):
+        if score < config.candidate_min or not _plausible(points, width, height):
+            continue
+        body = clip_xyxy(_body_box(points), width, height)
+        head = clip_xyxy(_head_box(points), width, height)
+        if body[3] - body[1] < max(body[2] - body[0], 2) or _near_any_head(head, heads):
+            continue
+        heads.append(head)
+        found.append(_person(body, score, source, head))
+    return found
 
 
 def _tiles_with_lone_faces(

@@ -193,7 +193,14 @@ def test_an_empty_check_learns_the_scene_and_a_staffed_one_records_its_signals(
     staffed.camera.refresh_from_db()
     assert bytes(staffed.camera.scene_state) == b""  # never learned with people in view
     assert sum(staffed.people_signals.values()) == staffed.people_count >= 1
-    assert set(staffed.people_signals) <= {"pose", "face", "zoom-pose", "zoom-face"}
+    assert set(staffed.people_signals) <= {
+        "pose",
+        "face",
+        "zoom-pose",
+        "zoom-face",
+        "moving-pose",
+        "moving-zoom-pose",
+    }
 
 
 def test_a_camera_pointing_elsewhere_is_reported_as_moved(kendari, empty_camera, staffed_camera):

@@ -1,0 +1,120 @@
+"""The burst rule for weak candidates (`Detection.candidates`), on synthetic frames with fake
+detector callables: pure, no model, no Django.
+
+A candidate is a person-shaped hit too weak for a photograph (a person seen from high above
+and behind). It counts only when its place moved during the burst, another frame of the burst
+has a person or candidate of its size there, and (with a learned scene) its place differs from
+the empty scene.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from cameras.vision.detector import Box, Detection, PersonBox
+from cameras.vision.fixed_camera import count_burst
+from cameras.vision.scene import learn_scene, scene_grey
+
+HEIGHT, WIDTH = 360, 640
+
+
+def _room(seed: int = 0) -> np.ndarray:
+    """A textured still room (the same picture for every seed but for fine sensor grain)."""
+    base = np.random.default_rng(42).integers(60, 200, (HEIGHT // 8, WIDTH // 8, 3))
+    room = np.kron(base, np.ones((8, 8, 1))).astype(np.float32)
+    grain = np.random.default_rng(seed).normal(0, 2, room.shape)
+    return np.clip(room + grain, 0, 255).astype(np.uint8)
+
+
+def _with_figure(frame: np.ndarray, x: int, y: int = 100, w: int = 60, h: int = 160) -> np.ndarray:
+    out = frame.copy()
+    out[y : y + h, x : x + w] = (30, 40, 200)
+    return out
+
+
+def _candidate(x: int, y: int = 100, w: int = 60, h: int = 160) -> PersonBox:
+    return PersonBox(x, y, w, h, 0.6, "pose", Box(x + 15, y, 30, 30, 0.6))
+
+
+class _Fake:
+    """detect() returning the candidates given per frame (by call order)."""
+
+    def __init__(self, candidates: Sequence[Sequence[PersonBox]]) -> None:
+        self.candidates = list(candidates)
+        self.calls = 0
+
+    def detect(self, frame: np.ndarray) -> Detection:
+        found = self.candidates[self.calls]
+        self.calls += 1
+        return Detection(people=(), frame_shape=(HEIGHT, WIDTH), candidates=tuple(found))
+
+
+def test_a_moving_candidate_seen_across_the_burst_counts_and_says_so():
+    xs = (200, 215, 230)
+    frames = [_with_figure(_room(i), x) for i, x in enumerate(xs)]
+    fake = _Fake([[_candidate(x)] for x in xs])
+
+    counted = count_burst(frames, fake.detect, None, None)
+
+    assert [d.count for d in counted.detections] == [1, 1, 1]
+    assert counted.signals(0) == {"moving-pose": 1}
+    assert not counted.learned  # a burst with a counted person never goes into the scene
+
+
+def test_a_candidate_alone_on_a_photograph_does_not_count():
+    fake = _Fake([[_candidate(200)]])
+
+    counted = count_burst([_with_figure(_room(), 200)], fake.detect, None, None)
+
+    assert counted.detections[0].count == 0
+
+
+def test_a_still_candidate_does_not_count():
+    """Furniture the pose model half-takes for a person stands still through the burst."""
+    frames = [_with_figure(_room(i), 200) for i in range(3)]
+    fake = _Fake([[_candidate(200)]] * 3)
+
+    counted = count_burst(frames, fake.detect, None, None)
+
+    assert [d.count for d in counted.detections] == [0, 0, 0]
+
+
+def test_a_candidate_seen_in_only_one_frame_does_not_count():
+    xs = (200, 215, 230)
+    frames = [_with_figure(_room(i), x) for i, x in enumerate(xs)]
+    fake = _Fake([[_candidate(200)], [], []])
+
+    counted = count_burst(frames, fake.detect, None, None)
+
+    assert counted.detections[0].count == 0
+
+
+def test_a_small_candidate_where_someone_else_walked_past_does_not_count():
+    """An empty frame whose pillar the pose model half-sees, while a person walks over that
+    place in the next frames: the person there is more than SAME_SIZE times as tall."""
+    frames = [_room(0), _with_figure(_room(1), 200), _with_figure(_room(2), 215)]
+    pillar = _candidate(215, y=180, w=25, h=60)
+    fake = _Fake([[pillar], [_candidate(200)], [_candidate(215)]])
+
+    counted = count_burst(frames, fake.detect, None, None)
+
+    assert counted.detections[0].count == 0
+
+
+def test_with_a_learned_scene_a_candidate_must_differ_from_it():
+    """Motion at a place that looks as the empty scene does (someone passed in front of a
+    candidate-like shelf in another frame) is not enough."""
+    empty = [_room(10 + i) for i in range(3)]
+    scene = learn_scene(None, [scene_grey(f) for f in empty])
+    xs = (200, 215, 230)
+    moving = [_with_figure(_room(i), x) for i, x in enumerate(xs)]
+    with_scene = count_burst(moving, _Fake([[_candidate(x)] for x in xs]).detect, None, scene)
+    assert with_scene.signals(0) == {"moving-pose": 1}  # a figure is a change: counts
+
+    frames = [_room(0), _with_figure(_room(1), 200), _with_figure(_room(2), 215)]
+    fake = _Fake([[_candidate(208)], [_candidate(200)], [_candidate(215)]])
+    counted = count_burst(frames, fake.detect, None, scene)
+
+    assert counted.detections[0].count == 0
