@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from agents.selectors import serving_office_ids
 from cameras.models import Camera, Observation, ObservationStatus
 from cameras.services import claim_lease
 from compliance import alerts, domain
@@ -78,7 +79,10 @@ def plan_due_checks(
     could not publish.
     """
     since = now - lookback
-    candidates = Office.objects.filter(active=True, cameras__enabled=True)
+    # An office an agent serves is checked by its agent, on the box's own clock.
+    candidates = Office.objects.filter(active=True, cameras__enabled=True).exclude(
+        pk__in=serving_office_ids()
+    )
     if office_ids is not None:
         candidates = candidates.filter(pk__in=office_ids)
     offices = list(
@@ -91,7 +95,9 @@ def plan_due_checks(
     if offices:
         due = _due_slots(offices, since, now)
         cameras_by_office: dict[int, list[int]] = defaultdict(list)
-        camera_rows = Camera.objects.filter(enabled=True, office__active=True)
+        camera_rows = Camera.objects.filter(enabled=True, office__active=True).exclude(
+            office_id__in=serving_office_ids()
+        )
         if office_ids is not None:
             camera_rows = camera_rows.filter(office_id__in=office_ids)
         for camera_id, office_id in camera_rows.values_list("pk", "office_id"):

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "reports",
     "complaints",
     "incidents",
+    "agents",
     "devtools",
 ]
 
@@ -183,6 +184,10 @@ CAMERA_CAPTURE_TIMEOUT_S = env.float("CAMERA_CAPTURE_TIMEOUT_S", default=10.0)
 # A running check older than this lost its worker; the tick dispatches it again. Must stay
 # above the check task's hard time limit (60 s).
 CHECK_LEASE_SECONDS = env.int("CHECK_LEASE_SECONDS", default=180)
+# Office agents (agents/, kelurahan_agent/): an agent silent this long raises an alert; the
+# evidence a box sends per office per day beyond the pictures that decide the day.
+AGENT_SILENT_HOURS = env.int("AGENT_SILENT_HOURS", default=24)
+AGENT_EVIDENCE_BUDGET_BYTES = env.int("AGENT_EVIDENCE_BUDGET_BYTES", default=1_000_000)
 # Empty: the default detector of cameras.vision (see `python manage.py evaluate_detector`).
 PEOPLE_DETECTOR = env.str("PEOPLE_DETECTOR", default="")
 # Public-area cameras (squares, roads) see small, distant people: the crowd pipeline by default.
@@ -243,6 +248,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="60/minute"),
         "user": env.str("API_USER_RATE", default="600/minute"),
+        "agent": env.str("API_AGENT_RATE", default="120/minute"),
+        "agent_enrol": env.str("API_AGENT_ENROL_RATE", default="10/minute"),
     },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
