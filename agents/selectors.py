@@ -14,6 +14,35 @@ def serving_office_ids() -> "QuerySet[Agent, int]":
     return Agent.objects.filter(retired_at__isnull=True).values_list("office_id", flat=True)
 
 
+# A day whose agent has not been in touch since it ended is waiting for its data this long at
+# most; after it the day is judged on what arrived (no data where nothing did).
+AGENT_WAIT_LIMIT = timedelta(days=7)
+
+
+def last_contacts(office_ids: list[int]) -> dict[int, datetime | None]:
+    """The last contact of the serving agent of each of these offices that has one."""
+    return dict(
+        Agent.objects.filter(office_id__in=office_ids, retired_at__isnull=True).values_list(
+            "office_id", "last_contact_at"
+        )
+    )
+
+
+def judging_clock(
+    last_contact: datetime | None, day_start: datetime, day_end: datetime, now: datetime
+) -> datetime | None:
+    """The clock to judge an agent office's day by (None: judge it as finished).
+
+    The server knows the day only up to the agent's last contact: until the agent has been in
+    touch after the day ended, the day stays provisional as of that contact, whatever the
+    hour on the server; after AGENT_WAIT_LIMIT it is judged on what arrived."""
+    if last_contact is not None and last_contact >= day_end:
+        return None
+    if now - day_end > AGENT_WAIT_LIMIT:
+        return None
+    return max(day_start, last_contact) if last_contact is not None else day_start
+
+
 @dataclass(frozen=True)
 class AgentHealth:
     agent_id: int

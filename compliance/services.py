@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from agents.selectors import serving_office_ids
+from agents.selectors import judging_clock, last_contacts, serving_office_ids
 from cameras.models import Camera, Observation, ObservationStatus
 from cameras.services import claim_lease
 from compliance import alerts, domain
@@ -293,13 +293,26 @@ def refresh_verdicts(
     )
     for office_id, office_date, pk, slot, status, people in rows:
         checks_by_day[(office_id, office_date)].append(check_result(pk, slot, status, people))
+    contacts = last_contacts(list(offices))
+    real_now = now or timezone.now()
     judged = []
     for office_id, day in pairs:
         if (office := offices.get(office_id)) is None:
             continue
+        clock = now
+        if office_id in contacts:
+            # An agent office: what the server knows of the day ends at the agent's last contact.
+            start = datetime.combine(day, datetime.min.time(), zone_of(office))
+            end = start + timedelta(days=1)
+            waiting = judging_clock(contacts[office_id], start, end, real_now)
+            clock = now if waiting is None else min(waiting, now or waiting)
         judged.append(
             _judge_day(
-                office, day, calendars.office_day(office, day), checks_by_day[(office_id, day)], now
+                office,
+                day,
+                calendars.office_day(office, day),
+                checks_by_day[(office_id, day)],
+                clock,
             )
         )
     return judged
