@@ -234,8 +234,9 @@ class Contact:
             raise BatchMalformed(f"bad contact fields: {exc}") from exc
 
 
-def record_contact(agent: Agent, contact: Contact, now: datetime) -> float:
-    """Store the box's health and its clock offset (server minus box, seconds)."""
+def record_contact(agent: Agent, contact: Contact, now: datetime, **chain_head: object) -> float:
+    """Store the box's health and its clock offset (server minus box, seconds); with a batch,
+    the new head of its chain in the same write."""
     offset = (now - contact.agent_wall).total_seconds()
     Agent.objects.filter(pk=agent.pk).update(
         last_contact_at=now,
@@ -243,6 +244,7 @@ def record_contact(agent: Agent, contact: Contact, now: datetime) -> float:
         queue_depth=contact.queue_depth,
         disk_used_bytes=contact.disk_used_bytes,
         version=contact.version or agent.version,
+        **chain_head,
     )
     return offset
 
@@ -259,8 +261,8 @@ class BatchOutcome:
     clock_offset_seconds: float = 0.0
 
 
-def accept_batch(agent_id: int, body: bytes, signature: str, now: datetime) -> BatchOutcome:
-    """Check and keep one batch of an agent (`body`: the uncompressed JSON it signed).
+def accept_batch(agent: Agent, body: bytes, signature: str, now: datetime) -> BatchOutcome:
+    """Check and keep one batch of `agent` (`body`: the uncompressed JSON it signed).
 
     Refuses the whole batch on a bad signature (SignatureRefused, recorded as a warning) or a
     malformed body (BatchMalformed). Otherwise every record gets an answer: acknowledged
@@ -268,19 +270,21 @@ def accept_batch(agent_id: int, body: bytes, signature: str, now: datetime) -> B
     broken chain, replayed slot, from the future, a camera of another office); gaps and late
     records are kept and warned about. Idempotent: the same batch again changes nothing.
     """
-    signer = Agent.objects.select_related("office__kecamatan").get(pk=agent_id)
-    if not domain.signature_matches(signer.signing_key.reveal().encode(), body, signature):
-        _warn(signer, now, [("signature", None, "batch signature does not match its content")])
+    if not domain.signature_matches(agent.signing_key.reveal().encode(), body, signature):
+        _warn(agent, now, [("signature", None, "batch signature does not match its content")])
         raise SignatureRefused(_("Tanda tangan paket tidak cocok."))
+    data = _parse_batch(body)
+    contact = Contact.from_json(data)
+    received = [_received_record(raw) for raw in data["records"]]
     with transaction.atomic():
-        agent = (
+        # The chain head is read under the agent's row lock: two copies of a batch arriving at
+        # once are judged one after the other.
+        head = (
             Agent.objects.select_for_update()
-            .select_related("office__kecamatan__local_government")
-            .get(pk=agent_id)
+            .values_list("last_sequence", "last_hash")
+            .get(pk=agent.pk)
         )
-        data = _parse_batch(body)
-        contact = Contact.from_json(data)
-        received = [_received_record(raw) for raw in data["records"]]
+        agent.last_sequence, agent.last_hash = head
         outcome = _keep_records(agent, contact, received, now)
     return outcome
 
@@ -327,10 +331,9 @@ def _received_record(raw: Any) -> _Incoming:
 def _keep_records(
     agent: Agent, contact: Contact, incoming: Sequence[_Incoming], now: datetime
 ) -> BatchOutcome:
-    offset = record_contact(agent, contact, now)
-    outcome = BatchOutcome(clock_offset_seconds=offset)
     if not incoming:
-        return outcome
+        return BatchOutcome(clock_offset_seconds=record_contact(agent, contact, now))
+    outcome = BatchOutcome(clock_offset_seconds=(now - contact.agent_wall).total_seconds())
     sequences = {item.record.sequence for item in incoming}
     wanted = sequences | {s - 1 for s in sequences}
     receipts = {
@@ -390,12 +393,12 @@ def _keep_records(
         receipt.observation_id = observation_of.get(receipt.sequence)
     AgentRecord.objects.bulk_create(receipts_to_add, batch_size=1000)
     outcome.written = len(forwarded)
+    head: dict[str, object] = {}
     if receipts_to_add:
         last = max(receipts_to_add, key=lambda r: r.sequence)
         if last.sequence > agent.last_sequence:
-            Agent.objects.filter(pk=agent.pk).update(
-                last_sequence=last.sequence, last_hash=last.hash
-            )
+            head = {"last_sequence": last.sequence, "last_hash": last.hash}
+    record_contact(agent, contact, now, **head)
     _warn(agent, now, warnings)
     outcome.warnings = [f"{kind} #{seq}: {detail}" for kind, seq, detail in warnings]
     _audit_arrivals(agent, [r for _, r in forwarded], now)

@@ -291,14 +291,12 @@ def record_forwarded_readings(
     camera_ids = {camera_id for camera_id, _ in by_key}
     slots = {slot for _, slot in by_key}
 
-    def existing() -> dict[tuple[int, datetime], tuple[int, str]]:
-        rows = Observation.objects.filter(camera_id__in=camera_ids, slot__in=slots).values_list(
-            "camera_id", "slot", "pk", "status"
-        )
-        return {(c, s): (pk, st) for c, s, pk, st in rows if (c, s) in by_key}
+    rows = Observation.objects.filter(camera_id__in=camera_ids, slot__in=slots).values_list(
+        "camera_id", "slot", "pk", "status"
+    )
 
-    with transaction.atomic():
-        before = existing()
+    with transaction.atomic(savepoint=False):
+        before = {(c, s): (pk, st) for c, s, pk, st in rows if (c, s) in by_key}
         fresh = [
             Observation(
                 camera_id=r.camera_id,
@@ -311,14 +309,17 @@ def record_forwarded_readings(
             for key, r in by_key.items()
             if key not in before
         ]
-        Observation.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=1000)
+        # A slot created meanwhile by someone else makes this fail as a whole; the sender
+        # sends again and finds the slot existing (the same answer, one round later).
+        Observation.objects.bulk_create(fresh, batch_size=1000)
+        written = {key: pk for key, (pk, _) in before.items()}
+        written.update({(o.camera_id, o.slot): o.pk for o in fresh})
         for key, (pk, status) in before.items():
             if status in _KEEPS_ITS_READING:
                 continue
             Observation.objects.filter(pk=pk, status=status).update(
                 attempts=F("attempts") + 1, **_forwarded_fields(by_key[key], now)
             )
-        written = {key: pk for key, (pk, _) in existing().items()}
         changed = {key for key in by_key if before.get(key, (0, ""))[1] not in _KEEPS_ITS_READING}
         for key in changed:
             jpeg = by_key[key].reading.evidence_jpeg

@@ -24,9 +24,10 @@ logger = logging.getLogger("kelurahan_agent")
 DEFAULT_HOME = Path("/var/lib/kelurahan-agent")
 # How often the box tries to reach the server when it has nothing queued.
 SYNC_INTERVAL = timedelta(minutes=5)
-# After a failed contact: wait this long, doubling up to RETRY_MAX.
+# After a failed contact: wait this long, doubling up to RETRY_MAX (seconds in the environment:
+# a box on a hotspot that comes and goes may want to try more often).
 RETRY_MIN = timedelta(seconds=15)
-RETRY_MAX = timedelta(minutes=10)
+RETRY_MAX = timedelta(seconds=int(os.environ.get("KELURAHAN_AGENT_RETRY_MAX_SECONDS", "600")))
 
 
 def home_dir() -> Path:
@@ -66,9 +67,12 @@ class SyncReport:
 
 
 class OfficeAgent:
-    def __init__(self, home: Path, clock: Callable[[], datetime] = system_clock) -> None:
+    def __init__(
+        self, home: Path, clock: Callable[[], datetime] = system_clock, speed: float = 1.0
+    ) -> None:
         self.home = home
         self.clock = clock
+        self.speed = speed  # clock seconds per real second (a simulated day in tests)
         self.state = read_json(home / "agent.json")
         if not self.state.get("token"):
             raise SystemExit(f"not enrolled: run `kelurahan-agent enrol URL CODE` ({home})")
@@ -168,7 +172,7 @@ class OfficeAgent:
 
     def run(self, stop: threading.Event) -> None:
         next_sync = self.clock()
-        retry = RETRY_MIN
+        retry = min(RETRY_MIN, RETRY_MAX)
         while not stop.is_set():
             try:
                 self.run_due_checks()
@@ -179,18 +183,19 @@ class OfficeAgent:
                 report = self.sync()
                 if report.error:
                     logger.warning("%s; retrying in %s", report.error, retry)
-                    next_sync = now + retry
+                    next_sync = self.clock() + retry
                     retry = min(retry * 2, RETRY_MAX)
                 else:
                     logger.info(
                         "synced: %d sent, %d acknowledged", report.sent, report.acknowledged
                     )
-                    next_sync = now + SYNC_INTERVAL
-                    retry = RETRY_MIN
+                    next_sync = self.clock() + SYNC_INTERVAL
+                    retry = min(RETRY_MIN, RETRY_MAX)
                 self.store.purge_acknowledged(now)
             upcoming = checks.next_slots(self.plan, now, 1)
             wake = min([next_sync, *(s.at for s in upcoming)])
-            stop.wait(max(0.5, min(30.0, (wake - self.clock()).total_seconds())))
+            seconds = (wake - self.clock()).total_seconds() / self.speed
+            stop.wait(max(0.2, min(30.0, seconds)))
 
     def status(self) -> dict[str, Any]:
         now = self.clock()

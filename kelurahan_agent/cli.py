@@ -70,7 +70,8 @@ def _simulated_clock(start: str | None, speed: float) -> Callable[[], datetime]:
 
 
 def run(args: argparse.Namespace) -> int:
-    agent = OfficeAgent(args.home, _simulated_clock(args.simulate_from, args.speed))
+    speed = args.speed if args.simulate_from else 1.0
+    agent = OfficeAgent(args.home, _simulated_clock(args.simulate_from, speed), speed)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())

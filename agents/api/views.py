@@ -184,7 +184,7 @@ def upload(request: Request) -> Response:
         return _error("malformed_batch", f"not a gzip body: {exc}", status.HTTP_400_BAD_REQUEST)
     try:
         outcome = services.accept_batch(
-            agent.pk, raw, request.headers.get("X-Agent-Signature", ""), now
+            agent, raw, request.headers.get("X-Agent-Signature", ""), now
         )
     except services.SignatureRefused as exc:
         return _error(exc.code, str(exc), status.HTTP_403_FORBIDDEN)
