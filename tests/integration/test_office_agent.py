@@ -28,7 +28,7 @@ from agents.models import Agent, AgentRecord, AgentWarning
 from cameras.models import Observation
 from compliance import domain
 from compliance import services as compliance
-from compliance.models import DailyVerdict
+from compliance.models import DailyVerdict, TickCursor
 from compliance.tasks import plan_due_checks
 from places import calendar
 from places.models import Office
@@ -132,9 +132,12 @@ def simulated_now(start: datetime, began: float) -> datetime:
 
 
 def test_a_morning_with_the_link_down_arrives_whole_and_judged_as_with_the_link_up(
-    live_server, kendari, start_worker, tmp_path, settings
+    live_server, kendari, start_worker, tmp_path, settings, time_machine
 ):
     settings.CAMERA_LOCAL_SOURCES = True
+    # The server's clock: the box enrols the evening before the Tuesday, and its data arrives
+    # in the night after it (the worker's own clock is the real one, days later).
+    time_machine.move_to(datetime.combine(TUESDAY, datetime.min.time(), WITA) - timedelta(hours=4))
     office = Office.objects.get(code="74.71.01.1005")
     camera_row = CameraFactory(office=office, burst_frames=1, burst_interval_seconds=0)
     agent = Agent.objects.create(office=office, name="kotak-e2e")
@@ -159,12 +162,14 @@ def test_a_morning_with_the_link_down_arrives_whole_and_judged_as_with_the_link_
             [a.source_url for a in type(camera_row).objects.all()]
         )
 
+        night_after = datetime.combine(TUESDAY + timedelta(days=1), datetime.min.time(), WITA)
+        time_machine.move_to(night_after + timedelta(minutes=30))
         proxy.cut()  # the link is down from 06:30 (the simulated start) ...
         start = datetime.combine(TUESDAY, datetime.min.time(), WITA).replace(hour=6, minute=30)
         began = time.monotonic()
         process = start_agent(home, start, log)
         # ... the box checks on its own clock meanwhile; kill it mid-morning, start it again.
-        wait_for(lambda: len(box_records(home)) >= 6, 120, "the box made no checks")
+        wait_for(lambda: len(box_records(home)) >= 6, 120, f"no checks:\n{log.read_text()[-3000:]}")
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         killed_at = len(box_records(home))
@@ -204,7 +209,11 @@ def test_a_morning_with_the_link_down_arrives_whole_and_judged_as_with_the_link_
     assert AgentRecord.objects.filter(agent=agent).count() == len(records)
     assert not AgentWarning.objects.filter(agent=agent).exists()
 
-    # The worker's tick (through the broker) judges the day from the late data ...
+    # The worker's tick (through the broker) judges the day from the late data: its cursor
+    # stood where the server's clock was when the link came back.
+    TickCursor.objects.update_or_create(
+        name="verdicts", defaults={"facts_until": night_after.astimezone(UTC)}
+    )
     plan_due_checks.delay()
     wait_for(
         lambda: DailyVerdict.objects.filter(office=office, date=TUESDAY).exists(),
