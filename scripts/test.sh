@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, then unit tests on SQLite, then everything (integration, browser)
-# on the real PostgreSQL + Redis of this machine with real worker processes.
+# The whole test suite: lint, then the unit tests on SQLite, then every test that touches a database
+# or broker (integration and browser included) on the real PostgreSQL + Redis with real workers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -26,6 +26,7 @@ echo "== unit tests on SQLite, embedded broker"
 env -u DATABASE_URL -u CELERY_BROKER_URL KM_VAR_DIR="$PWD/var/test-sqlite" \
     python -m pytest -m "not integration and not browser" -q -p no:cacheprovider "$@"
 
-echo "== all tests on PostgreSQL + Redis with real workers"
+# The pure tests (no database, no broker) already ran above and cannot differ here.
+echo "== database, integration and browser tests on PostgreSQL + Redis with real workers"
 DATABASE_URL="$PG_URL" CELERY_BROKER_URL="$BROKER_URL" KM_VAR_DIR="$PWD/var/test-pg" \
-    python -m pytest -q -p no:cacheprovider "$@"
+    python -m pytest -q -p no:cacheprovider --backend-tests-only "$@"

@@ -9,6 +9,45 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Fixtures through which a test reaches the database (pytest-django refuses any other way in).
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend-tests-only",
+        action="store_true",
+        help="Run only tests whose outcome can depend on the database or broker behind them "
+        "(database users, integration, browser): the second stage of scripts/test.sh, after the "
+        "whole suite already ran on SQLite, does not repeat the pure tests.",
+    )
+
+
+def uses_backend(item: pytest.Item) -> bool:
+    if any(item.get_closest_marker(name) for name in ("django_db", "integration", "browser")):
+        return True
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--backend-tests-only"):
+        return
+    kept = [item for item in items if uses_backend(item)]
+    deselected = [item for item in items if not uses_backend(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
 SHARED_DIR = Path(os.environ.get("KM_SHARED_DIR", REPO_ROOT.parent / "shared"))
 
 
