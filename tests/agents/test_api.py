@@ -173,3 +173,23 @@ def test_the_agent_api_is_in_the_openapi_schema(client):
 
 
 __all__ = ["WITA", "Agent"]
+
+
+def test_a_heartbeat_measures_the_clock_and_announces_a_changed_configuration(box, office, agent):
+    from kelurahan_agent.wire import contact_fields
+
+    contact = contact_fields(3, 1234, SERVER_NOW - timedelta(seconds=90))
+    headers = {"Authorization": f"Agent {box.token}"}
+    first = box.client.post(
+        "/api/v1/agent/heartbeat/", contact, content_type="application/json", headers=headers
+    ).json()
+    assert first["clock_offset_seconds"] == 90.0
+    assert first["config_version"] == box.config["config_version"]
+    office.opening_interval_minutes = 10
+    office.save()
+    second = box.client.post(
+        "/api/v1/agent/heartbeat/", contact, content_type="application/json", headers=headers
+    ).json()
+    assert second["config_version"] != first["config_version"]
+    agent.refresh_from_db()
+    assert (agent.queue_depth, agent.disk_used_bytes) == (3, 1234)
