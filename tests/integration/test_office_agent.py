@@ -148,6 +148,7 @@ def test_a_morning_with_the_link_down_arrives_whole_and_judged_as_with_the_link_
     proxy = CuttableProxy(port)
     home = tmp_path / "box"
     log = tmp_path / "agent.log"
+    process: subprocess.Popen | None = None
     try:
         enrol = subprocess.run(
             agent_command(
@@ -197,6 +198,9 @@ def test_a_morning_with_the_link_down_arrives_whole_and_judged_as_with_the_link_
         process.wait(timeout=30)
         records = box_records(home)
     finally:
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
         proxy.close()
         camera.stop()
 
