@@ -27,7 +27,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy kelurahan_monitor places compliance cameras reports complaints incidents devtools
+	$(BIN)/mypy kelurahan_monitor places compliance cameras reports complaints incidents agents kelurahan_agent devtools
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -1,10 +1,22 @@
 """Pure rules of one camera check: combining a burst of frames into one answer.
 
-No Django, no camera, no model: plain values in, plain values out.
+No Django, no camera, no model: plain values in, plain values out. A worker (cameras.services)
+and an office agent (kelurahan_agent) read their frames with the same `read_burst`.
 """
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cameras.vision import Detection, PeopleDetector
+from cameras.vision.fixed_camera import count_burst
+from cameras.vision.health import assess_frame_health, reject_static_false_people
+from cameras.vision.privacy import render_evidence
+from cameras.vision.scene import scene_from_bytes, scene_to_bytes
+from cameras.vision.zones import count_people_in_zone
 
 # A usable frame; anything else is a camera fault that says nothing about people.
 HEALTHY = "ok"
@@ -55,3 +67,91 @@ def combine_burst(readings: Sequence[FrameReading]) -> BurstResult:
 def _upper_median(values: Sequence[int]) -> int:
     ordered = sorted(values)
     return ordered[len(ordered) // 2]
+
+
+@dataclass(frozen=True)
+class BurstReading:
+    """What one check found on its frames, for a worker or an office agent to record."""
+
+    status: str
+    people_total: int | None
+    people_in_zone: int | None
+    detector: tuple[str, str]
+    signature: str
+    health: dict[str, object]
+    evidence_jpeg: bytes | None
+    people_signals: dict[str, int]
+    # The empty scene learned afresh when the check saw it empty, healthy and still.
+    learned_scene: bytes | None
+
+
+def read_burst(
+    frames: Sequence[NDArray[np.uint8]],
+    detector: PeopleDetector,
+    *,
+    previous_signature: str,
+    reference_signature: str,
+    staff_zone: Sequence[Sequence[float]],
+    ignore_zones: Sequence[Sequence[Sequence[float]]],
+    scene_state: bytes,
+    evidence_max_width: int = 640,
+    evidence_quality: int = 80,
+) -> BurstReading:
+    """Judge each frame's health, count the people in the staff zone by the fixed-camera rules
+    (with the camera's learned empty scene), combine the burst and blur the evidence frame.
+
+    The same reading on a worker and on an office agent: plain values in, plain values out.
+    Raw frames stay in memory; only the blurred evidence JPEG leaves this function.
+    """
+    healths = [
+        assess_frame_health(
+            frame, previous_signature=previous_signature, reference_signature=reference_signature
+        )
+        for frame in frames
+    ]
+    healthy = [index for index, health in enumerate(healths) if health.ok]
+    detections: list[Detection | None] = [None] * len(frames)
+    learned: bytes | None = None
+    if healthy:
+        counted = count_burst(
+            [frames[index] for index in healthy],
+            detector.detect,
+            getattr(detector, "detect_regions", None),
+            scene_from_bytes(scene_state),
+        )
+        if counted.learned and counted.scene is not None:
+            learned = scene_to_bytes(counted.scene)
+        for position, index in enumerate(healthy):
+            detections[index] = counted.detections[position]
+    readings: list[FrameReading] = []
+    for frame, health, detection in zip(frames, healths, detections, strict=True):
+        if detection is not None:
+            real_people = reject_static_false_people(detection.people, frame, reference_signature)
+            in_zone = count_people_in_zone(real_people, frame.shape, staff_zone, ignore_zones)
+            readings.append(FrameReading("ok", len(detection.people), len(in_zone)))
+        else:
+            readings.append(FrameReading(health.status))
+    burst = combine_burst(readings)
+    evidence_jpeg = None
+    signals: dict[str, int] = {}
+    if burst.evidence_index is not None:
+        evidence = detections[burst.evidence_index]
+        if evidence is not None:
+            signals = dict(Counter(person.source for person in evidence.people))
+            evidence_jpeg = render_evidence(
+                frames[burst.evidence_index],
+                evidence,
+                max_width=evidence_max_width,
+                quality=evidence_quality,
+            )
+    return BurstReading(
+        status=burst.status,
+        people_total=burst.people_total,
+        people_in_zone=burst.people_in_zone,
+        detector=(detector.name, detector.version),
+        signature=healths[-1].signature,
+        health=healths[-1].as_dict(),
+        evidence_jpeg=evidence_jpeg,
+        people_signals=signals,
+        learned_scene=learned,
+    )

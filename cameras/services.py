@@ -8,9 +8,9 @@ taken by anyone. Raw frames stay in memory; only the blurred evidence JPEG reach
 
 import logging
 import time
-from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -21,20 +21,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from cameras import sources
-from cameras.checking import FrameReading, combine_burst
+from cameras.checking import read_burst
 from cameras.domain.placement import Placement, PlacementError, placement_errors
 from cameras.models import Camera, CameraKind, Evidence, Observation, ObservationStatus
-from cameras.vision import Detection, PeopleDetector, get_detector
-from cameras.vision.fixed_camera import count_burst
-from cameras.vision.health import (
-    FrameHealth,
-    assess_frame_health,
-    build_reference,
-    reject_static_false_people,
-)
-from cameras.vision.privacy import render_evidence
-from cameras.vision.scene import learn_scene, scene_from_bytes, scene_grey, scene_to_bytes
-from cameras.vision.zones import count_people_in_zone
+from cameras.vision import PeopleDetector, get_detector
+from cameras.vision.health import assess_frame_health, build_reference
+from cameras.vision.scene import learn_scene, scene_grey, scene_to_bytes
 from places.models import Kecamatan, LocalGovernment, Office
 
 logger = logging.getLogger(__name__)
@@ -204,71 +196,31 @@ def _previous_signature(observation: Observation) -> str:
 def read_frames(
     observation: Observation, frames: list[np.ndarray], detector: PeopleDetector
 ) -> CheckReading:
-    """Judge each frame's health, count the people in the staff zone, blur the evidence."""
+    """Judge each frame's health, count the people in the staff zone, blur the evidence
+    (cameras.checking.read_burst); stores the camera's empty scene when the check learned it."""
     camera = observation.camera
-    previous = _previous_signature(observation)
-    readings: list[FrameReading] = []
-    healths = [
-        assess_frame_health(
-            frame, previous_signature=previous, reference_signature=camera.reference_signature
-        )
-        for frame in frames
-    ]
-    detections = _count_healthy_frames(camera, detector, frames, healths)
-    for frame, health, detection in zip(frames, healths, detections, strict=True):
-        if detection is not None:
-            real_people = reject_static_false_people(
-                detection.people, frame, camera.reference_signature
-            )
-            in_zone = count_people_in_zone(
-                real_people, frame.shape, camera.staff_zone, camera.ignore_zones
-            )
-            readings.append(FrameReading("ok", len(detection.people), len(in_zone)))
-        else:
-            readings.append(FrameReading(health.status))
-    burst = combine_burst(readings)
-    evidence_jpeg = None
-    signals: dict[str, int] = {}
-    if burst.evidence_index is not None:
-        index = burst.evidence_index
-        evidence = detections[index]
-        assert evidence is not None  # noqa: S101 - the evidence frame is a healthy one
-        signals = dict(Counter(person.source for person in evidence.people))
-        evidence_jpeg = render_evidence(frames[index], evidence)
+    burst = read_burst(
+        frames,
+        detector,
+        previous_signature=_previous_signature(observation),
+        reference_signature=camera.reference_signature,
+        staff_zone=camera.staff_zone,
+        ignore_zones=camera.ignore_zones,
+        scene_state=bytes(camera.scene_state or b""),
+    )
+    if burst.learned_scene is not None:
+        camera.scene_state = burst.learned_scene
+        camera.save(update_fields=["scene_state"])
     return CheckReading(
         status=burst.status,
         people_total=burst.people_total,
         people_in_zone=burst.people_in_zone,
-        detector=(detector.name, detector.version),
-        signature=healths[-1].signature,
-        health=healths[-1].as_dict(),
-        evidence_jpeg=evidence_jpeg,
-        people_signals=signals,
+        detector=burst.detector,
+        signature=burst.signature,
+        health=burst.health,
+        evidence_jpeg=burst.evidence_jpeg,
+        people_signals=burst.people_signals,
     )
-
-
-def _count_healthy_frames(
-    camera: Camera, detector: PeopleDetector, frames: list[np.ndarray], healths: list[FrameHealth]
-) -> list[Detection | None]:
-    """Per frame, the people counted on it (None for a faulty frame), by the fixed-camera rules
-    (cameras.vision.fixed_camera) with the camera's learned empty scene; stores the scene again
-    when the check saw it empty, healthy and still."""
-    healthy = [index for index, health in enumerate(healths) if health.ok]
-    found: list[Detection | None] = [None] * len(frames)
-    if not healthy:
-        return found
-    counted = count_burst(
-        [frames[index] for index in healthy],
-        detector.detect,
-        getattr(detector, "detect_regions", None),
-        scene_from_bytes(camera.scene_state),
-    )
-    if counted.learned and counted.scene is not None:
-        camera.scene_state = scene_to_bytes(counted.scene)
-        camera.save(update_fields=["scene_state"])
-    for position, index in enumerate(healthy):
-        found[index] = counted.detections[position]
-    return found
 
 
 def record_reading(
@@ -312,6 +264,102 @@ def record_reading(
         if reading.evidence_jpeg is not None:
             _store_evidence(observation, reading.evidence_jpeg)
     return CheckSummary(observation.pk, reading.status, reading.people_in_zone)
+
+
+@dataclass(frozen=True)
+class ForwardedReading:
+    """A reading taken elsewhere (an office agent checking its camera on its own schedule),
+    forwarded for its slot. `taken_at` is on the server's timeline."""
+
+    camera_id: int
+    slot: datetime
+    office_date: date
+    kind: str
+    taken_at: datetime
+    reading: CheckReading
+    duration_ms: int | None = None
+
+
+# A slot holding one of these keeps it: a forwarded reading never replaces a usable one.
+_KEEPS_ITS_READING = (ObservationStatus.OK,)
+
+
+def record_forwarded_readings(
+    readings: Sequence[ForwardedReading], now: datetime
+) -> dict[tuple[int, datetime], int]:
+    """Write forwarded readings into their slots by the natural key (camera, slot) and return
+    the observation id of each key.
+
+    A slot nobody planned is created; a slot still open or settled without data (pending,
+    running, expired, a capture failure) takes the reading; a slot that already holds a usable
+    reading keeps it, so the same reading sent twice changes nothing. `recorded_at` is `now`
+    (the server's clock at arrival): compliance's tick pulls the new facts by it and recomputes
+    the day's verdict once, whatever the order the readings came in. A fixed number of queries
+    per call, plus one per replaced slot and one per evidence picture.
+    """
+    if not readings:
+        return {}
+    by_key = {(r.camera_id, r.slot): r for r in readings}
+    camera_ids = {camera_id for camera_id, _ in by_key}
+    slots = {slot for _, slot in by_key}
+
+    rows = Observation.objects.filter(camera_id__in=camera_ids, slot__in=slots).values_list(
+        "camera_id", "slot", "pk", "status"
+    )
+
+    with transaction.atomic(savepoint=False):
+        before = {(c, s): (pk, st) for c, s, pk, st in rows if (c, s) in by_key}
+        fresh = [
+            Observation(
+                camera_id=r.camera_id,
+                slot=r.slot,
+                office_date=r.office_date,
+                kind=r.kind,
+                attempts=1,
+                **_forwarded_fields(r, now),
+            )
+            for key, r in by_key.items()
+            if key not in before
+        ]
+        # A slot created meanwhile by someone else makes this fail as a whole; the sender
+        # sends again and finds the slot existing (the same answer, one round later).
+        Observation.objects.bulk_create(fresh, batch_size=1000)
+        written = {key: pk for key, (pk, _) in before.items()}
+        written.update({(o.camera_id, o.slot): o.pk for o in fresh})
+        for key, (pk, status) in before.items():
+            if status in _KEEPS_ITS_READING:
+                continue
+            Observation.objects.filter(pk=pk, status=status).update(
+                attempts=F("attempts") + 1, **_forwarded_fields(by_key[key], now)
+            )
+        changed = {key for key in by_key if before.get(key, (0, ""))[1] not in _KEEPS_ITS_READING}
+        for key in changed:
+            jpeg = by_key[key].reading.evidence_jpeg
+            if jpeg is not None and key in written:
+                observation = Observation(
+                    pk=written[key], camera_id=key[0], office_date=by_key[key].office_date
+                )
+                _store_evidence(observation, jpeg)
+    return written
+
+
+def _forwarded_fields(forwarded: ForwardedReading, now: datetime) -> dict[str, object]:
+    reading = forwarded.reading
+    return {
+        "status": reading.status,
+        "error_message": reading.error[:500],
+        "captured_at": forwarded.taken_at if reading.status == ObservationStatus.OK else None,
+        "people_count": reading.people_total,
+        "people_in_zone": reading.people_in_zone,
+        "detector_name": reading.detector[0],
+        "detector_version": reading.detector[1],
+        "frame_signature": reading.signature,
+        "health": reading.health or {},
+        "people_signals": reading.people_signals or {},
+        "duration_ms": forwarded.duration_ms,
+        "claim_token": "",
+        "recorded_at": now,
+    }
 
 
 def _store_evidence(observation: Observation, jpeg: bytes) -> None:

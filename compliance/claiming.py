@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 
+from agents.selectors import serving_office_ids
 from cameras.models import Camera, Observation, ObservationStatus
 from compliance import domain
 from places.calendar import load_government_calendars
@@ -87,7 +88,8 @@ def plan_due(since: datetime, now: datetime, office_ids: Sequence[int] | None) -
     Six queries (offices, then the calendars of their governments), whatever the number of
     offices; the planner runs once per distinct (zone, office day, policy)."""
     has_camera = Exists(Camera.objects.filter(office_id=OuterRef("pk"), enabled=True))
-    candidates = Office.objects.filter(has_camera, active=True)
+    # An office an agent serves is checked by its agent, on the box's own clock.
+    candidates = Office.objects.filter(has_camera, active=True).exclude(pk__in=serving_office_ids())
     if office_ids is not None:
         candidates = candidates.filter(pk__in=office_ids)
     rows: list[tuple[Any, ...]] = list(candidates.values_list(*_OFFICE_COLUMNS))

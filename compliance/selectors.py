@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agents.selectors import AgentHealth, agent_health_by_office
 from cameras.models import Camera, Evidence, Observation, ObservationStatus
 from cameras.selectors import OfficeBadge
 from compliance import domain, services
@@ -662,6 +663,10 @@ class OfficePage:
     heatmap: tuple[tuple[HeatCell, ...], ...]
     heatmap_counts: ranking.StatusCounts
     zone_label: str
+    # The office agent serving the office (None: the server reaches the camera itself), and
+    # whether the day may still have data on the box (no contact since the day ended).
+    agent: AgentHealth | None = None
+    waiting_for_agent: bool = False
 
 
 def _is_open(observation: Observation, office_day: domain.OfficeDay) -> bool | None:
@@ -704,7 +709,14 @@ def office_page(office: Office, day: date) -> OfficePage:
     )
     status = verdict.effective_status if verdict else ""
     heatmap, heatmap_counts = _office_heatmap(office, day)
+    agent = agent_health_by_office([office.pk], timezone.now()).get(office.pk)
+    day_end = datetime.combine(day + timedelta(days=1), time.min, zone)
+    waiting = agent is not None and (
+        agent.last_contact_at is None or agent.last_contact_at < day_end
+    )
     return OfficePage(
+        agent=agent,
+        waiting_for_agent=waiting,
         office=office,
         day=day,
         day_kind=office_day.status.value,

@@ -17,7 +17,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from agents.selectors import judging_clock, last_contacts
 from cameras.models import Camera, Observation, ObservationStatus
 from compliance import claiming, domain
 from compliance.alerts import JudgedDay
@@ -153,6 +155,23 @@ def judge_office_days(
     return judged
 
 
+def _judging_clock(
+    contacts: Mapping[int, datetime | None],
+    office_id: int,
+    day: date,
+    zone: ZoneInfo,
+    now: datetime | None,
+    real_now: datetime,
+) -> datetime | None:
+    """The clock an office's day is judged by: `now`, except for an agent office, whose day the
+    server knows only up to the agent's last contact (it stays provisional until then)."""
+    if office_id not in contacts:
+        return now
+    start = datetime.combine(day, time.min, zone)
+    waiting = judging_clock(contacts[office_id], start, start + timedelta(days=1), real_now)
+    return now if waiting is None else min(waiting, now or waiting)
+
+
 def judge_loaded(
     offices: Mapping[int, Office], pairs: Sequence[tuple[int, date]], now: datetime | None
 ) -> list[JudgedDay]:
@@ -167,6 +186,8 @@ def judge_loaded(
     days = {day for _, day in pairs}
     calendars = load_calendars(list(offices.values()), min(days), max(days))
     checks_by_day = _settled_checks(offices, days)
+    contacts = last_contacts(list(offices))
+    real_now = now or timezone.now()
     judged: list[JudgedDay] = []
     verdict_rows: list[DailyVerdict] = []
     events: list[SecurityEvent] = []
@@ -180,7 +201,13 @@ def judge_loaded(
         office_day = calendars.office_day(office, day)
         checks = checks_by_day.get((office_id, day), [])
         checks.sort(key=lambda check: (check.slot, check.observation_id or 0))
-        verdict = domain.decide_verdict(office_day, checks, policy, now, zone=zone)
+        verdict = domain.decide_verdict(
+            office_day,
+            checks,
+            policy,
+            _judging_clock(contacts, office_id, day, zone, now, real_now),
+            zone=zone,
+        )
         presence = domain.find_after_hours_presence(office_day, checks, policy, zone=zone)
         presence_by_pair[(office_id, day)] = presence
         events += [

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -316,6 +317,7 @@ def office(request: HttpRequest, code: str) -> HttpResponse:
             "form": form if can_override else None,
             "weekdays": WEEKDAYS,
             "reports": report_links(day),
+            "agent_silent_hours": settings.AGENT_SILENT_HOURS,
         },
         status=400 if form is not None and form.is_bound else 200,
     )

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "reports",
     "complaints",
     "incidents",
+    "agents",
     "devtools",
 ]
 
@@ -199,6 +200,10 @@ if not 1 <= CHECK_BATCH_SIZE <= 40:
 CHECK_PIPELINE = env.str("CHECK_PIPELINE", default="single")
 if CHECK_PIPELINE not in ("single", "split"):
     raise ImproperlyConfigured('CHECK_PIPELINE must be "single" or "split"')
+# Office agents (agents/, kelurahan_agent/): an agent silent this long raises an alert; the
+# evidence a box sends per office per day beyond the pictures that decide the day.
+AGENT_SILENT_HOURS = env.int("AGENT_SILENT_HOURS", default=24)
+AGENT_EVIDENCE_BUDGET_BYTES = env.int("AGENT_EVIDENCE_BUDGET_BYTES", default=1_000_000)
 # Empty: the default detector of cameras.vision (see `python manage.py evaluate_detector`).
 PEOPLE_DETECTOR = env.str("PEOPLE_DETECTOR", default="")
 # Public-area cameras (squares, roads) see small, distant people: the crowd pipeline by default.
@@ -267,6 +272,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="60/minute"),
         "user": env.str("API_USER_RATE", default="600/minute"),
+        "agent": env.str("API_AGENT_RATE", default="120/minute"),
+        "agent_enrol": env.str("API_AGENT_ENROL_RATE", default="10/minute"),
     },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

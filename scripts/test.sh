@@ -17,7 +17,7 @@ ruff check .
 ruff format --check .
 
 echo "== mypy (strict for the pure layers: */domain, cameras/sources, cameras/vision)"
-mypy kelurahan_monitor places compliance cameras reports complaints incidents devtools
+mypy kelurahan_monitor places compliance cameras reports complaints incidents agents kelurahan_agent devtools
 
 echo "== makemigrations --check"
 python manage.py makemigrations --check --dry-run >/dev/null

@@ -1,7 +1,7 @@
 """The allowed arrows between apps and layers (STYLE.md 3.1a), checked on every import.
 
     interfaces   views · urls · api · admin · forms · commands · tasks   (nothing imports them)
-    reports ─► complaints ─► compliance ─► cameras ─► places ─► pure layers
+    reports ─► complaints ─► compliance ─► agents ─► cameras ─► places ─► pure layers
                              incidents  ─► cameras
     devtools     bench, demo and replay tools: may import anything; nothing imports them
 
@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 APPS = (
     "places",
     "cameras",
+    "agents",
     "incidents",
     "compliance",
     "complaints",
@@ -36,10 +37,11 @@ APPS = (
 BELOW = {
     "places": set(),
     "cameras": {"places"},
+    "agents": {"cameras", "places"},
     "incidents": {"cameras", "places"},
-    "compliance": {"cameras", "places"},
-    "complaints": {"compliance", "cameras", "places"},
-    "reports": {"complaints", "compliance", "cameras", "places"},
+    "compliance": {"agents", "cameras", "places"},
+    "complaints": {"compliance", "agents", "cameras", "places"},
+    "reports": {"complaints", "compliance", "agents", "cameras", "places"},
     "kelurahan_monitor": {"places"},  # its shared helpers; see PROJECT_INTERFACES
     "devtools": set(APPS),
 }
@@ -48,6 +50,8 @@ PURE = (
     "cameras.domain",
     "cameras.vision",
     "cameras.sources",
+    "cameras.checking",
+    "agents.domain",
     "complaints.domain",
     "reports.rows",
     "places.vocabulary",

@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-APPS = ("kelurahan_monitor", "compliance", "cameras", "reports", "complaints", "incidents")
+APPS = (
+    "kelurahan_monitor",
+    "compliance",
+    "agents",
+    "cameras",
+    "reports",
+    "complaints",
+    "incidents",
+)
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -30,6 +30,7 @@ router.register("public/cameras", PublicCameraViewSet, basename="public-camera")
 app_name = "api"
 urlpatterns = [
     path("health/", health, name="health"),
+    path("agent/", include("agents.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

@@ -1,0 +1,5 @@
+import sys
+
+from kelurahan_agent.cli import main
+
+sys.exit(main())

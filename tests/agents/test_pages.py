@@ -1,0 +1,61 @@
+"""The office page of an office an agent serves: waiting, health, warnings, late verdicts."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from agents.models import AgentWarning
+from compliance import services as compliance
+from compliance.models import DailyVerdict
+from tests.agents.conftest import SERVER_NOW, TUESDAY, wita
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, office):
+    url = reverse("compliance:office", kwargs={"code": office.code})
+    return client.get(f"{url}?tanggal={TUESDAY.isoformat()}").content.decode()
+
+
+def test_a_day_without_synced_data_waits_for_the_agent_instead_of_saying_no_data(
+    client, role_users, agent, office, time_machine
+):
+    time_machine.move_to(SERVER_NOW, tick=False)
+    agent.last_contact_at = wita(6, 10)
+    agent.queue_depth = 12
+    agent.version = "0.1.0"
+    agent.clock_offset_seconds = -42
+    agent.save()
+    compliance.refresh_verdicts([(office.pk, TUESDAY)], None)
+    verdict = DailyVerdict.objects.filter(office=office, date=TUESDAY).first()
+    assert verdict is None or not verdict.is_final  # the day is provisional as of 06:10
+    client.force_login(role_users["diskominfo"])
+    html = page(client, office)
+    assert "Menunggu agen kantor (kontak terakhir 24 Nov 06:10)" in html
+    assert "Agen kantor" in html
+    assert ">12<" in html  # the queue on the box
+    assert "-42 detik" in html
+    assert "0.1.0" in html
+
+
+def test_an_agent_silent_too_long_raises_an_alert_and_its_warnings_show(
+    client, role_users, agent, office, time_machine, settings
+):
+    settings.AGENT_SILENT_HOURS = 24
+    time_machine.move_to(SERVER_NOW + timedelta(days=2), tick=False)
+    agent.last_contact_at = SERVER_NOW
+    agent.save()
+    AgentWarning.objects.create(
+        agent=agent, kind="gap", sequence=9, detail="records 7-8 missing", created_at=SERVER_NOW
+    )
+    client.force_login(role_users["diskominfo"])
+    html = page(client, office)
+    assert "lebih dari 24 jam" in html
+    assert "gap: records 7-8 missing" in html
+    assert "Menunggu agen kantor" not in html  # in touch after the day ended: nothing waits
+
+
+def test_an_office_without_an_agent_shows_no_agent_section(client, role_users, office):
+    client.force_login(role_users["diskominfo"])
+    assert "Agen kantor" not in page(client, office)
