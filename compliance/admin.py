@@ -3,7 +3,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from compliance import services
-from compliance.models import Alert, DailyVerdict, SecurityEvent, VerdictChange
+from compliance.models import (
+    VERDICT_COMPUTED_FIELDS,
+    Alert,
+    DailyVerdict,
+    SecurityEvent,
+    VerdictChange,
+)
 from kelurahan_monitor.admin_scoping import GovernmentScopeMixin
 
 
@@ -42,17 +48,7 @@ class DailyVerdictAdmin(GovernmentScopeMixin, admin.ModelAdmin):
     readonly_fields = [
         "office",
         "date",
-        "status",
-        "is_final",
-        "scheduled_open",
-        "opened_at",
-        "minutes_late",
-        "coverage",
-        "first_arrival",
-        "staffed_share",
-        "evidence_observation_ids",
-        "reason",
-        "computed_at",
+        *VERDICT_COMPUTED_FIELDS,
         "overridden_by",
         "overridden_at",
     ]

@@ -24,6 +24,23 @@ class VerdictStatus(models.TextChoices):
     EXCUSED = V.EXCUSED.value, verdict_word(V.EXCUSED)
 
 
+# What the engine computes for a verdict: the batch upsert rewrites these and nothing else (a
+# staff override is never among them); the admin and the API show them read-only.
+VERDICT_COMPUTED_FIELDS = (
+    "status",
+    "is_final",
+    "scheduled_open",
+    "opened_at",
+    "minutes_late",
+    "coverage",
+    "first_arrival",
+    "staffed_share",
+    "evidence_observation_ids",
+    "reason",
+    "computed_at",
+)
+
+
 class DailyVerdict(models.Model):
     """What the cameras say about one office on one day (its date in the office's zone)."""
 

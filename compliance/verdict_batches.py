@@ -23,7 +23,7 @@ from agents.selectors import judging_clock, last_contacts
 from cameras.models import Camera, Observation, ObservationStatus
 from compliance import claiming, domain
 from compliance.alerts import JudgedDay
-from compliance.models import DailyVerdict, SecurityEvent
+from compliance.models import VERDICT_COMPUTED_FIELDS, DailyVerdict, SecurityEvent
 from places.calendar import load_calendars, zone_of
 from places.models import Office
 
@@ -35,20 +35,6 @@ VERDICT_BATCH_SIZE = 2000
 _USABLE = {ObservationStatus.OK}
 # Not judged yet: neither data nor a missing-data fact.
 UNSETTLED = (ObservationStatus.PENDING, ObservationStatus.RUNNING)
-# The computed columns of a verdict; the upsert rewrites these and nothing else.
-_COMPUTED_FIELDS = (
-    "status",
-    "is_final",
-    "scheduled_open",
-    "opened_at",
-    "minutes_late",
-    "coverage",
-    "first_arrival",
-    "staffed_share",
-    "evidence_observation_ids",
-    "reason",
-    "computed_at",
-)
 
 
 def check_policy_for(office: Office) -> domain.CheckPolicy:
@@ -231,7 +217,7 @@ def judge_loaded(
                     verdict_rows,
                     update_conflicts=True,
                     unique_fields=["office", "date"],
-                    update_fields=list(_COMPUTED_FIELDS),
+                    update_fields=list(VERDICT_COMPUTED_FIELDS),
                 )
                 if verdict_rows
                 else []

@@ -3,7 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
-from compliance.models import DailyVerdict, VerdictStatus
+from compliance.models import VERDICT_COMPUTED_FIELDS, DailyVerdict, VerdictStatus
 from kelurahan_monitor import roles
 from kelurahan_monitor.api.scoping import ScopedSerializer
 from places.models import AuditLogEntry, Excuse, Holiday, Kecamatan, Office, OpeningHours
@@ -183,20 +183,10 @@ class VerdictSerializer(serializers.ModelSerializer):
             "office_name",
             "kecamatan",
             "date",
-            "status",
+            *VERDICT_COMPUTED_FIELDS,
             "effective_status",
             "override_status",
             "override_reason",
-            "is_final",
-            "scheduled_open",
-            "opened_at",
-            "minutes_late",
-            "coverage",
-            "first_arrival",
-            "staffed_share",
-            "evidence_observation_ids",
-            "reason",
-            "computed_at",
         ]
         read_only_fields = fields
 
