@@ -114,3 +114,8 @@ def unfinished_days(since: date, stalled_before: datetime) -> list[date]:
         .order_by("date")
         .values_list("date", flat=True)
     )
+
+
+def started(day: date) -> bool:
+    """Whether the finalisation of `day` was ever started (a cursor row exists)."""
+    return VerdictFinalisation.objects.filter(date=day).exists()

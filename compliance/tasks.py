@@ -4,6 +4,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 
 import requests
 from celery import shared_task
@@ -87,6 +88,8 @@ def _publish_all(ids: Sequence[int], send: Callable[[int], None]) -> list[int]:
 FINALISE_WAIT_MAX = timedelta(minutes=15)
 # A finalisation whose cursor has not moved for this long lost its chain.
 FINALISE_STALLED = timedelta(minutes=20)
+# By this local time the 00:15 beat has started yesterday's finalisation, if it ran at all.
+FINALISE_START_LATEST = dt_time(1, 0)
 
 
 @shared_task(name="compliance.tasks.finalise_daily_verdicts")
@@ -130,6 +133,13 @@ def resume_verdict_finalisations() -> int:
     days = finalisation.unfinished_days(
         timezone.localdate(now) - timedelta(days=7), stalled_before=now - FINALISE_STALLED
     )
+    # The 00:15 beat may never have run (beat down, its message lost): yesterday's
+    # finalisation is started here once the night's start is well past.
+    yesterday = timezone.localdate(now) - timedelta(days=1)
+    if timezone.localtime(now).time() >= FINALISE_START_LATEST and not finalisation.started(
+        yesterday
+    ):
+        days.append(yesterday)
     for day in days:
         finalise_daily_verdicts.delay(day.isoformat())
     return len(days)

@@ -102,3 +102,22 @@ def test_the_task_hands_on_to_a_new_task_when_its_time_budget_is_spent(offices, 
         assert tasks.finalise_daily_verdicts(TUESDAY.isoformat()) == len(offices)
     assert len(handed_on) == 3
     assert VerdictFinalisation.objects.get(date=TUESDAY).finished_at == NIGHT
+
+
+def test_a_night_whose_finalisation_never_started_is_started_by_the_resume_task(
+    offices, monkeypatch
+):
+    started = []
+    monkeypatch.setattr(tasks.finalise_daily_verdicts, "delay", started.append)
+    # 00:45: the 00:15 beat may still be running late, nothing is started behind its back.
+    with time_machine.travel(NIGHT + timedelta(minutes=30), tick=False):
+        assert tasks.resume_verdict_finalisations() == 0
+    # 01:30 with no cursor row for Tuesday: the beat never ran, the resume task starts it.
+    with time_machine.travel(NIGHT + timedelta(minutes=75), tick=False):
+        assert tasks.resume_verdict_finalisations() == 1
+    assert started == [TUESDAY.isoformat()]
+    # Once started (and moving), the day is the chain's: not started a second time.
+    finalisation.finalise_step(TUESDAY, NIGHT + timedelta(minutes=80), batch_size=10)
+    with time_machine.travel(NIGHT + timedelta(minutes=90), tick=False):
+        assert tasks.resume_verdict_finalisations() == 0
+    assert started == [TUESDAY.isoformat()]
