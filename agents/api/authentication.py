@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -54,3 +55,18 @@ class EnrolRateThrottle(throttling.AnonRateThrottle):
         from kelurahan_monitor import roles
 
         return roles.client_ip(request) or ""
+
+
+class AgentTokenScheme(OpenApiAuthenticationExtension):
+    """The agent token in the OpenAPI schema (registered when this module is imported)."""
+
+    target_class = AgentTokenAuthentication
+    name = "agentToken"
+
+    def get_security_definition(self, auto_schema: object) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": f"{KEYWORD} <token>: the token an office agent received at enrolment.",
+        }
