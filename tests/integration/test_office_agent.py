@@ -26,7 +26,7 @@ import pytest
 from agents import services
 from agents.models import Agent, AgentRecord, AgentWarning
 from cameras.models import Observation
-from compliance import domain
+from compliance import domain, verdict_batches
 from compliance import services as compliance
 from compliance.models import DailyVerdict, TickCursor
 from compliance.tasks import plan_due_checks
@@ -230,7 +230,7 @@ def test_a_morning_with_the_link_down_arrives_whole_and_judged_as_with_the_link_
     link_up = domain.decide_verdict(
         office_day,
         sorted(compliance.check_results(observations), key=lambda c: c.slot),
-        compliance.check_policy_for(office),
+        verdict_batches.check_policy_for(office),
         None,
         zone=WITA,
     )
