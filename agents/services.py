@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from agents import domain
@@ -124,6 +125,7 @@ def agent_for_token(token: str) -> Agent | None:
     return (
         Agent.objects.select_related("office__kecamatan__local_government")
         .filter(token_hash=hash_secret(token), revoked_at__isnull=True, retired_at__isnull=True)
+        .order_by()  # at most one row: no join to sort by the office's code
         .first()
     )
 
@@ -336,17 +338,19 @@ def _keep_records(
     outcome = BatchOutcome(clock_offset_seconds=(now - contact.agent_wall).total_seconds())
     sequences = {item.record.sequence for item in incoming}
     wanted = sequences | {s - 1 for s in sequences}
-    receipts = {
-        r.sequence: domain.StoredReceipt(r.sequence, r.hash, (r.camera_id, _iso(r.slot)))
-        for r in AgentRecord.objects.filter(agent=agent, sequence__in=wanted)
-    }
     slots = {item.slot for item in incoming}
-    keys_seen = {
-        (camera_id, _iso(slot)): sequence
-        for camera_id, slot, sequence in AgentRecord.objects.filter(
-            agent=agent, slot__in=slots, refused=""
-        ).values_list("camera_id", "slot", "sequence")
-    }
+    # One read of the receipts this batch may meet: the same sequence numbers and their
+    # predecessors (the chain), and the same slots (a replayed natural key).
+    receipts: dict[int, domain.StoredReceipt] = {}
+    keys_seen: dict[tuple[int, str], int] = {}
+    for sequence, digest, camera_id, slot, refused in AgentRecord.objects.filter(
+        Q(sequence__in=wanted) | Q(slot__in=slots), agent=agent
+    ).values_list("sequence", "hash", "camera_id", "slot", "refused"):
+        key = (camera_id, _iso(slot))
+        if sequence in wanted:
+            receipts[sequence] = domain.StoredReceipt(sequence, digest, key)
+        if not refused and slot in slots:
+            keys_seen[key] = sequence
     verdicts = domain.verify_chain(
         [item.record for item in incoming], receipts, keys_seen, agent.last_sequence
     )

@@ -6,6 +6,7 @@ killed mid-check) carries the same task id and takes over; a claim whose lease r
 taken by anyone. Raw frames stay in memory; only the blurred evidence JPEG reaches the disk.
 """
 
+import json
 import logging
 import time
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -294,45 +295,19 @@ def record_forwarded_readings(
     running, expired, a capture failure) takes the reading; a slot that already holds a usable
     reading keeps it, so the same reading sent twice changes nothing. `recorded_at` is `now`
     (the server's clock at arrival): compliance's tick pulls the new facts by it and recomputes
-    the day's verdict once, whatever the order the readings came in. A fixed number of queries
-    per call, plus one per replaced slot and one per evidence picture.
+    the day's verdict once, whatever the order the readings came in. On PostgreSQL one
+    INSERT ... ON CONFLICT (camera, slot) DO UPDATE for the whole batch (plus a lookup of the
+    slots that kept their reading, only when there are some); elsewhere a fixed number of
+    queries plus one per replaced slot. One more per evidence picture.
     """
     if not readings:
         return {}
     by_key = {(r.camera_id, r.slot): r for r in readings}
-    camera_ids = {camera_id for camera_id, _ in by_key}
-    slots = {slot for _, slot in by_key}
-
-    rows = Observation.objects.filter(camera_id__in=camera_ids, slot__in=slots).values_list(
-        "camera_id", "slot", "pk", "status"
-    )
-
     with transaction.atomic(savepoint=False):
-        before = {(c, s): (pk, st) for c, s, pk, st in rows if (c, s) in by_key}
-        fresh = [
-            Observation(
-                camera_id=r.camera_id,
-                slot=r.slot,
-                office_date=r.office_date,
-                kind=r.kind,
-                attempts=1,
-                **_forwarded_fields(r, now),
-            )
-            for key, r in by_key.items()
-            if key not in before
-        ]
-        # A slot created meanwhile by someone else makes this fail as a whole; the sender
-        # sends again and finds the slot existing (the same answer, one round later).
-        Observation.objects.bulk_create(fresh, batch_size=1000)
-        written = {key: pk for key, (pk, _) in before.items()}
-        written.update({(o.camera_id, o.slot): o.pk for o in fresh})
-        for key, (pk, status) in before.items():
-            if status in _KEEPS_ITS_READING:
-                continue
-            Observation.objects.filter(pk=pk, status=status).update(
-                attempts=F("attempts") + 1, **_forwarded_fields(by_key[key], now)
-            )
-        changed = {key for key in by_key if before.get(key, (0, ""))[1] not in _KEEPS_ITS_READING}
+        if connection.vendor == "postgresql":
+            written, changed = _upsert_forwarded(list(by_key.values()), now)
+        else:
+            written, changed = _write_forwarded_portably(by_key, now)
         for key in changed:
             jpeg = by_key[key].reading.evidence_jpeg
             if jpeg is not None and key in written:
@@ -341,6 +316,138 @@ def record_forwarded_readings(
                 )
                 _store_evidence(observation, jpeg)
     return written
+
+
+# Every NOT NULL column of Observation is named (tests/cameras/test_forwarded_readings.py keeps
+# this list in step). A slot holding a usable reading ('ok') is not updated, so it is not
+# returned either; the caller looks those few up.
+_UPSERT_FORWARDED_SQL = """
+INSERT INTO cameras_observation (
+    camera_id, slot, office_date, kind, status, error_message, captured_at, people_count,
+    people_in_zone, detector_name, detector_version, frame_signature, health, people_signals,
+    duration_ms, claim_token, recorded_at, attempts, dispatch_count, created_at
+)
+SELECT r.camera_id, r.slot, r.office_date, r.kind, r.status, r.error_message, r.captured_at,
+       r.people_count, r.people_in_zone, r.detector_name, r.detector_version,
+       r.frame_signature, r.health::jsonb, r.people_signals::jsonb, r.duration_ms, '',
+       %(now)s, 1, 0, %(now)s
+FROM unnest(
+    %(cameras)s::bigint[], %(slots)s::timestamptz[], %(dates)s::date[], %(kinds)s::text[],
+    %(statuses)s::text[], %(errors)s::text[], %(captured)s::timestamptz[], %(totals)s::int[],
+    %(in_zone)s::int[], %(detectors)s::text[], %(versions)s::text[], %(signatures)s::text[],
+    %(health)s::text[], %(signals)s::text[], %(durations)s::int[]
+) AS r(camera_id, slot, office_date, kind, status, error_message, captured_at, people_count,
+       people_in_zone, detector_name, detector_version, frame_signature, health,
+       people_signals, duration_ms)
+ORDER BY r.camera_id, r.slot
+ON CONFLICT (camera_id, slot) DO UPDATE SET
+    status = EXCLUDED.status, error_message = EXCLUDED.error_message,
+    captured_at = EXCLUDED.captured_at, people_count = EXCLUDED.people_count,
+    people_in_zone = EXCLUDED.people_in_zone, detector_name = EXCLUDED.detector_name,
+    detector_version = EXCLUDED.detector_version, frame_signature = EXCLUDED.frame_signature,
+    health = EXCLUDED.health, people_signals = EXCLUDED.people_signals,
+    duration_ms = EXCLUDED.duration_ms, claim_token = '', recorded_at = EXCLUDED.recorded_at,
+    attempts = cameras_observation.attempts + 1
+WHERE cameras_observation.status <> ALL(%(keeps)s::text[])
+RETURNING id, camera_id, slot
+"""
+UPSERTED_COLUMNS = frozenset(
+    _UPSERT_FORWARDED_SQL.split("(", 2)[1]
+    .split(")", 1)[0]
+    .replace("\n", "")
+    .replace(" ", "")
+    .split(",")
+)
+
+
+_UPSERT_PARAMETERS = (
+    "cameras", "slots", "dates", "kinds", "statuses", "errors", "captured", "totals",
+    "in_zone", "detectors", "versions", "signatures", "health", "signals", "durations",
+)  # fmt: skip
+
+
+def _upsert_forwarded(
+    readings: Sequence[ForwardedReading], now: datetime
+) -> tuple[dict[tuple[int, datetime], int], set[tuple[int, datetime]]]:
+    columns: dict[str, list[object]] = {name: [] for name in _UPSERT_PARAMETERS}
+    for forwarded in readings:
+        fields = _forwarded_fields(forwarded, now)
+        values = (
+            forwarded.camera_id,
+            forwarded.slot,
+            forwarded.office_date,
+            forwarded.kind,
+            fields["status"],
+            fields["error_message"],
+            fields["captured_at"],
+            fields["people_count"],
+            fields["people_in_zone"],
+            fields["detector_name"],
+            fields["detector_version"],
+            fields["frame_signature"],
+            json.dumps(fields["health"]),
+            json.dumps(fields["people_signals"]),
+            fields["duration_ms"],
+        )
+        for column, value in zip(columns.values(), values, strict=True):
+            column.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _UPSERT_FORWARDED_SQL,
+            {**columns, "now": now, "keeps": [str(status) for status in _KEEPS_ITS_READING]},
+        )
+        # Aware datetimes compare and hash by instant, whatever zone the driver returns.
+        changed_rows = {(camera_id, slot): pk for pk, camera_id, slot in cursor}
+    written = {
+        (r.camera_id, r.slot): changed_rows[(r.camera_id, r.slot)]
+        for r in readings
+        if (r.camera_id, r.slot) in changed_rows
+    }
+    changed = set(written)
+    kept = [(r.camera_id, r.slot) for r in readings if (r.camera_id, r.slot) not in written]
+    if kept:
+        wanted = set(kept)
+        rows = Observation.objects.filter(
+            camera_id__in={c for c, _ in kept}, slot__in={s for _, s in kept}
+        ).values_list("camera_id", "slot", "pk")
+        written.update({(c, s): pk for c, s, pk in rows if (c, s) in wanted})
+    return written, changed
+
+
+def _write_forwarded_portably(
+    by_key: dict[tuple[int, datetime], ForwardedReading], now: datetime
+) -> tuple[dict[tuple[int, datetime], int], set[tuple[int, datetime]]]:
+    camera_ids = {camera_id for camera_id, _ in by_key}
+    slots = {slot for _, slot in by_key}
+    rows = Observation.objects.filter(camera_id__in=camera_ids, slot__in=slots).values_list(
+        "camera_id", "slot", "pk", "status"
+    )
+    before = {(c, s): (pk, st) for c, s, pk, st in rows if (c, s) in by_key}
+    fresh = [
+        Observation(
+            camera_id=r.camera_id,
+            slot=r.slot,
+            office_date=r.office_date,
+            kind=r.kind,
+            attempts=1,
+            **_forwarded_fields(r, now),
+        )
+        for key, r in by_key.items()
+        if key not in before
+    ]
+    # A slot created meanwhile by someone else makes this fail as a whole; the sender
+    # sends again and finds the slot existing (the same answer, one round later).
+    Observation.objects.bulk_create(fresh, batch_size=1000)
+    written = {key: pk for key, (pk, _) in before.items()}
+    written.update({(o.camera_id, o.slot): o.pk for o in fresh})
+    for key, (pk, status) in before.items():
+        if status in _KEEPS_ITS_READING:
+            continue
+        Observation.objects.filter(pk=pk, status=status).update(
+            attempts=F("attempts") + 1, **_forwarded_fields(by_key[key], now)
+        )
+    changed = {key for key in by_key if before.get(key, (0, ""))[1] not in _KEEPS_ITS_READING}
+    return written, changed
 
 
 def _forwarded_fields(forwarded: ForwardedReading, now: datetime) -> dict[str, object]:

@@ -3,7 +3,13 @@
 Every office gets an agent and a camera; each agent's queue (the box's own chain and batch
 format, kelurahan_agent.wire) is posted day by day through the real upload endpoint (token,
 gzip, signature, chain, timeline, the cameras write path). Only the uploads are timed. Everything
-is created in a transaction that is rolled back. The last line is the issue's interface:
+is created in a transaction that is rolled back.
+
+A bench office's day is 42 records: it opens 08:00-16:30 and its box checks every 10 minutes
+around opening (07:30-11:00: 22), hourly through the day (4), every 10 minutes around closing
+(16:00-17:00: 7), hourly after hours until 22:00 (5) and every 2 hours at night (4). (The
+office defaults, 5-minute opening checks and no security checks, give 54.) The last line is the
+issue's interface:
 
     offices=1000 days=1 records=42000 seconds=12.3 records_per_second=3415
 """
@@ -93,7 +99,7 @@ class Command(BaseCommand):
         kecamatan = Kecamatan.objects.create(local_government=government, code="99.96.01", name="B")
         OpeningHours.objects.bulk_create(
             OpeningHours(
-                local_government=government, weekday=day, opens_at=time(7, 30), closes_at=time(16)
+                local_government=government, weekday=day, opens_at=time(8), closes_at=time(16, 30)
             )
             for day in range(7)
         )
@@ -102,6 +108,9 @@ class Command(BaseCommand):
                 code=f"99.96.{n // 10000:02d}.{n % 10000:04d}",
                 name=f"Bench {n}",
                 kecamatan=kecamatan,
+                opening_interval_minutes=10,
+                after_hours_checks=True,
+                night_checks=True,
             )
             for n in range(count)
         )
@@ -138,7 +147,7 @@ class Command(BaseCommand):
                 local = slot.at.astimezone(ZONE)
                 if local.date() != day:
                     continue
-                people = 2 if time(7, 25) <= local.time() <= time(16, 0) else 0
+                people = 2 if time(7, 55) <= local.time() <= time(16, 30) else 0
                 reading = BurstReading(
                     "ok", people, people, ("mediapipe", "0.10.21"), "a1b2c3d4e5f60718",
                     {"brightness": 0.41, "detail": 0.23, "motion": 0.01}, None, {"pose": people},
