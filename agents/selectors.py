@@ -58,6 +58,33 @@ class AgentHealth:
     warnings: tuple[str, ...]  # the latest tamper or loss warnings
 
 
+@dataclass(frozen=True)
+class Silence:
+    """An enrolled, serving agent not heard from for longer than AGENT_SILENT_HOURS."""
+
+    agent_id: int
+    office_id: int
+    agent_name: str
+    last_contact_at: datetime
+
+
+def silent_agents(now: datetime) -> list[Silence]:
+    """The serving, enrolled agents silent at `now` (one query). An agent never enrolled has
+    no silence yet: it has not started talking."""
+    cutoff = now - timedelta(hours=settings.AGENT_SILENT_HOURS)
+    rows = Agent.objects.filter(
+        retired_at__isnull=True,
+        revoked_at__isnull=True,
+        enrolled_at__isnull=False,
+        last_contact_at__lt=cutoff,
+    ).values_list("pk", "office_id", "name", "last_contact_at")
+    return [
+        Silence(pk, office_id, name, last)
+        for pk, office_id, name, last in rows
+        if last is not None  # the filter excludes NULL; this tells mypy
+    ]
+
+
 def agent_health_by_office(office_ids: list[int], now: datetime) -> dict[int, AgentHealth]:
     """The serving agent of each of these offices that has one, in two queries."""
     silent_after = timedelta(hours=settings.AGENT_SILENT_HOURS)

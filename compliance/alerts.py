@@ -1,4 +1,5 @@
-"""Alerts: office not open at opening + grace, camera down for too long, people after hours.
+"""Alerts: office not open at opening + grace, camera down for too long, people after hours,
+an office agent silent for longer than AGENT_SILENT_HOURS.
 
 Each alert has a natural key, so it is created once however many ticks see the same fact.
 The Alert rows are an outbox: the tick claims the undelivered ones (`claim_undelivered_alerts`)
@@ -18,9 +19,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agents.selectors import silent_agents
 from compliance import domain
 from compliance.models import Alert, DailyVerdict
 from kelurahan_monitor import webhooks
+from places.calendar import zone_of
 from places.models import Office
 from places.vocabulary import email_list, zone_label
 
@@ -130,6 +133,49 @@ def raise_alerts_for(judged: JudgedDay, now: datetime) -> list[Alert]:
         judged.policy,
         judged.zone,
     )
+
+
+def raise_agent_silence_alerts(now: datetime) -> list[Alert]:
+    """One alert per silence of an office agent: the key is the agent and its last contact,
+    so a silence is announced once however many ticks see it, and the next silence (after the
+    agent was heard from again) once more. Two queries plus one insert when there are new ones."""
+    silences = silent_agents(now)
+    if not silences:
+        return []
+    keys = {f"agent_silent:{s.agent_id}:{s.last_contact_at.isoformat()}": s for s in silences}
+    known = set(Alert.objects.filter(key__in=keys).values_list("key", flat=True))
+    fresh = {key: s for key, s in keys.items() if key not in known}
+    if not fresh:
+        return []
+    offices = Office.objects.select_related("kecamatan__local_government").in_bulk(
+        {s.office_id for s in fresh.values()}
+    )
+    diskominfo = list(settings.ALERT_EMAILS)
+    created = []
+    for key, silence in fresh.items():
+        office = offices[silence.office_id]
+        zone = zone_of(office)
+        message = _(
+            "Agen kantor Kelurahan %(name)s tidak menghubungi server sejak %(time)s %(zone)s "
+            "(lebih dari %(hours)s jam)."
+        ) % {
+            "name": office.name,
+            "time": f"{silence.last_contact_at.astimezone(zone):%Y-%m-%d %H:%M}",
+            "zone": zone_label(zone.key),
+            "hours": settings.AGENT_SILENT_HOURS,
+        }
+        alert, is_new = Alert.objects.get_or_create(
+            key=key,
+            defaults={
+                "kind": Alert.Kind.AGENT_SILENT,
+                "office": office,
+                "message": message,
+                "recipients": diskominfo,
+            },
+        )
+        if is_new:
+            created.append(alert)
+    return created
 
 
 # A delivery claimed this long ago and still not done is handed out again (a lost message, a

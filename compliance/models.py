@@ -151,12 +151,14 @@ class SecurityEvent(models.Model):
 
 
 class Alert(models.Model):
-    """One alert sent; the key makes each alert go out once (office+date+kind, camera outage)."""
+    """One alert sent; the key makes each alert go out once (office+date+kind, camera outage,
+    an agent's silence: agent + its last contact)."""
 
     class Kind(models.TextChoices):
         NOT_OPEN = "not_open", _("Kantor belum buka")
         CAMERA_DOWN = "camera_down", _("Kamera mati")
         AFTER_HOURS = "after_hours", _("Ada orang di luar jam kerja")
+        AGENT_SILENT = "agent_silent", _("Agen kantor tidak menghubungi server")
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)

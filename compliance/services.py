@@ -240,11 +240,13 @@ class TickReport:
 def run_tick(now: datetime) -> TickReport:
     """The one-minute compliance tick: settle expired slots, plan and claim due checks (and
     reclaim lost ones), refresh the verdicts of offices with new facts, raise their alerts
-    and claim the undelivered alerts. The caller publishes the checks and the deliveries."""
+    (and those of silent office agents) and claim the undelivered alerts. The caller publishes
+    the checks and the deliveries."""
     settled = settle_expired_checks(now)
     plan = plan_due_checks(now)
     judged = refresh_changed_verdicts(now)
     raised = sum(len(alerts.raise_alerts_for(day, now)) for day in judged)
+    raised += len(alerts.raise_agent_silence_alerts(now))
     return TickReport(settled, plan, len(judged), raised, alerts.claim_undelivered_alerts(now))
 
 
