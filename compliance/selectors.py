@@ -186,6 +186,12 @@ class Board:
     # camera sent a picture" may only be said when every camera was checked.
     cameras_total: int = 0
     cameras_checked: int = 0
+    # The office agents serving visible offices, with the office's name (silent ones first).
+    agents: tuple["BoardAgent", ...] = ()  # noqa: UP037 - defined below
+
+    @property
+    def silent_agents(self) -> int:
+        return sum(1 for agent in self.agents if agent.health.silent)
 
     @property
     def no_data(self) -> int:
@@ -196,6 +202,24 @@ class Board:
         return self.awaiting == 0
 
 
+@dataclass(frozen=True)
+class BoardAgent:
+    office_code: str
+    office_name: str
+    health: AgentHealth
+
+
+def board_agents(offices: Sequence[Mapping[str, Any]], now: datetime) -> tuple[BoardAgent, ...]:
+    """The health of the agents serving these offices (two queries), silent ones first."""
+    by_id = {office["id"]: office for office in offices}
+    health = agent_health_by_office(list(by_id), now)
+    rows = [
+        BoardAgent(by_id[office_id]["code"], by_id[office_id]["name"], agent)
+        for office_id, agent in health.items()
+    ]
+    return tuple(sorted(rows, key=lambda row: (not row.health.silent, row.office_name)))
+
+
 def board_for_day(
     day: date,
     user: User,
@@ -204,8 +228,9 @@ def board_for_day(
 ) -> Board:
     """Today's (or a past day's) board: counters, late list, cameras down, tiles by kecamatan.
 
-    Four queries for any number of offices (offices, verdicts, holidays, cameras down), never
-    one per office. `now` (aware) decides "today" and the cut-off for camera outages.
+    A fixed number of queries for any number of offices (offices, verdicts, holidays, cameras
+    down, office agents), never one per office. `now` (aware) decides "today" and the cut-off
+    for camera outages.
     `complaints_by_office` (office id -> complaints received that day) is handed in by the
     page: compliance does not read complaints.
     """
@@ -249,6 +274,7 @@ def board_for_day(
         complaints=sum(tile.complaints for tile in all_tiles),
         cameras_total=cameras["total"],
         cameras_checked=cameras["checked"],
+        agents=board_agents(offices, now),
     )
 
 

@@ -130,6 +130,7 @@ def _board_context(request: HttpRequest, day: date) -> dict[str, Any]:
         # One reverse() for thousands of tiles: "/kantor/" + code + "/".
         "office_prefix": reverse("compliance:office", kwargs={"code": "-"})[:-2],
         "day_query": f"?tanggal={day.isoformat()}",
+        "agent_silent_hours": settings.AGENT_SILENT_HOURS,
     }
 
 
