@@ -109,13 +109,45 @@ def report_links(day: date) -> dict[str, str]:
     }
 
 
+def _positive_int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and 0 < len(value) < 10 else None
+
+
+def _scope(request: HttpRequest) -> selectors.Scope:
+    """`?kecamatan=` / `?pemerintah=` narrow a page (always within what the user sees)."""
+    return selectors.Scope(
+        kecamatan_id=_positive_int(request.GET.get("kecamatan")),
+        government_id=_positive_int(request.GET.get("pemerintah")),
+    )
+
+
+def _scope_query(scope: selectors.Scope) -> str:
+    """The scope as query parameters ("kecamatan=3&"), for links that keep it."""
+    parts = []
+    if scope.kecamatan_id is not None:
+        parts.append(f"kecamatan={scope.kecamatan_id}&")
+    if scope.government_id is not None:
+        parts.append(f"pemerintah={scope.government_id}&")
+    return "".join(parts)
+
+
 def _board_context(request: HttpRequest, day: date) -> dict[str, Any]:
+    scope = _scope(request)
+    page = _positive_int(request.GET.get("halaman"))
     board = selectors.board_for_day(
         day,
         request.user,
         complaints_by_office=complaint_selectors.count_complaints_by_office(day, day),
+        scope=scope,
+        page=page,
     )
     today = timezone.localdate()
+    day_url = (
+        reverse("compliance:board")
+        if day == today
+        else reverse("compliance:day", kwargs={"day": day.isoformat()})
+    )
+    scope_query = _scope_query(scope)
     return {
         "nav": "board" if board.is_today else "",
         "board": board,
@@ -126,7 +158,13 @@ def _board_context(request: HttpRequest, day: date) -> dict[str, Any]:
         "reports": report_links(day),
         "can_export": selectors.can_export(request.user),
         "week_start": day - timedelta(days=day.weekday()),
-        "refresh_url": reverse("compliance:board_partial") + f"?tanggal={day.isoformat()}",
+        "refresh_url": reverse("compliance:board_partial")
+        + f"?{scope_query}tanggal={day.isoformat()}"
+        + (f"&halaman={board.page.number}" if board.page else ""),
+        # Links of the summarised board: drill down, pages (keeping the scope), back out.
+        "day_url": day_url,
+        "page_query": f"?{scope_query}halaman=",
+        "scope": scope,
         # One reverse() for thousands of tiles: "/kantor/" + code + "/".
         "office_prefix": reverse("compliance:office", kwargs={"code": "-"})[:-2],
         "day_query": f"?tanggal={day.isoformat()}",
