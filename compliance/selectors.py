@@ -626,38 +626,68 @@ class PeriodView:
     first: date
     last: date
     days: tuple[ranking.DayRate, ...]
-    offices: tuple[OfficeDays, ...]
+    offices: tuple[OfficeDays, ...]  # a summarised view: one page of them
     totals: ranking.StatusCounts
+    summarised: bool = False  # more than SUMMARY_ABOVE offices: rows per kecamatan, pages
+    kecamatan_rows: tuple[AreaRow, ...] = ()
+    page: Page | None = None
+    scope_name: str = ""
+    total_offices: int = 0
 
 
-def period_for_offices(first: date, last: date, user: User) -> PeriodView:
+def period_for_offices(
+    first: date,
+    last: date,
+    user: User,
+    scope: Scope | None = None,
+    page: int | None = None,
+) -> PeriodView:
     """Every visible office's verdict on each day of [first, last], plus daily city rates.
 
-    Two queries whatever the number of offices or days.
+    Four queries whatever the number of offices or days: offices, counts per office and per
+    day (aggregated in SQL), and the day-by-day statuses of the offices shown. Above
+    SUMMARY_ABOVE offices the view is summarised: a row per kecamatan, and page `page` of the
+    offices (so at most PAGE_SIZE offices' cells are built).
     """
+    scope = scope or Scope()
+    scoped = scope.offices(user)
     offices = list(
-        visible_offices(user)
-        .order_by("kecamatan__name", "name")
-        .values("id", "code", "name", "kecamatan__name")
+        scoped.order_by("kecamatan__name", "name").values(
+            "id",
+            "code",
+            "name",
+            "kecamatan_id",
+            "kecamatan__name",
+            "kecamatan__local_government__name",
+        )
     )
-    statuses: dict[int, dict[date, str]] = defaultdict(dict)
-    for row in (
-        DailyVerdict.objects.filter(date__range=(first, last), office__in=visible_offices(user))
-        .annotate(effective=effective_status_expression())
-        .values_list("office_id", "date", "effective")
-    ):
-        statuses[row[0]][row[1]] = row[2]
+    verdicts = DailyVerdict.objects.filter(date__range=(first, last), office__in=scoped).annotate(
+        effective=effective_status_expression()
+    )
+    per_office = {
+        row["office_id"]: ranking.StatusCounts.from_mapping(row)
+        for row in verdicts.values("office_id").annotate(**_status_count_annotations()).order_by()
+    }
+    day_counts = {
+        row["date"]: _counts_from_row(row)
+        for row in verdicts.values("date").annotate(**_status_count_annotations()).order_by()
+    }
+    summarised = len(offices) > SUMMARY_ABOVE
+    pager = page_of(len(offices), page) if summarised else None
+    shown = offices[(pager.number - 1) * PAGE_SIZE : pager.number * PAGE_SIZE] if pager else offices
     days = []
     day = first
     while day <= last:
         days.append(day)
         day += timedelta(days=1)
-    per_day: dict[date, dict[str, int]] = {day: defaultdict(int) for day in days}
+    statuses: dict[int, dict[date, str]] = defaultdict(dict)
+    for office_id, day, status in verdicts.filter(
+        office_id__in=[office["id"] for office in shown]
+    ).values_list("office_id", "date", "effective"):
+        statuses[office_id][day] = status
     rows = []
-    for office in offices:
+    for office in shown:
         own = statuses.get(office["id"], {})
-        for day, status in own.items():
-            per_day[day][status] += 1
         rows.append(
             OfficeDays(
                 office_id=office["id"],
@@ -667,20 +697,56 @@ def period_for_offices(first: date, last: date, user: User) -> PeriodView:
                 cells=tuple(
                     (day, own.get(day, ""), _status_label(own.get(day, ""))) for day in days
                 ),
-                counts=ranking.StatusCounts.from_mapping(_tally(own.values())),
+                counts=per_office.get(office["id"], ranking.StatusCounts()),
             )
         )
-    day_counts = {day: ranking.StatusCounts.from_mapping(counts) for day, counts in per_day.items()}
     totals: dict[str, int] = defaultdict(int)
-    for counts in per_day.values():
-        for status, count in counts.items():
-            totals[status] += count
+    for counts in day_counts.values():
+        for name in ranking.StatusCounts.__slots__:
+            totals[name] += getattr(counts, name)
     return PeriodView(
         first=first,
         last=last,
         days=tuple(ranking.daily_rates(first, last, day_counts)),
         offices=tuple(rows),
         totals=ranking.StatusCounts.from_mapping(totals),
+        summarised=summarised,
+        kecamatan_rows=_kecamatan_period_rows(offices, per_office) if summarised else (),
+        page=pager,
+        scope_name=offices[0]["kecamatan__name"] if scope.kecamatan_id and offices else "",
+        total_offices=len(offices),
+    )
+
+
+def _kecamatan_period_rows(
+    offices: Sequence[Mapping[str, Any]], per_office: Mapping[int, ranking.StatusCounts]
+) -> tuple[AreaRow, ...]:
+    """The offices' counts summed per kecamatan, in the offices' order."""
+    areas: dict[int, dict[str, Any]] = {}
+    for office in offices:
+        area = areas.setdefault(
+            office["kecamatan_id"],
+            {
+                "name": office["kecamatan__name"],
+                "parent": office["kecamatan__local_government__name"],
+                "total": 0,
+                "tally": defaultdict(int),
+            },
+        )
+        area["total"] += 1
+        counts = per_office.get(office["id"])
+        if counts is not None:
+            for name in ranking.StatusCounts.__slots__:
+                area["tally"][name] += getattr(counts, name)
+    return tuple(
+        AreaRow(
+            key=key,
+            name=area["name"],
+            parent=area["parent"],
+            total=area["total"],
+            counts=ranking.StatusCounts.from_mapping(area["tally"]),
+        )
+        for key, area in areas.items()
     )
 
 
@@ -692,13 +758,15 @@ class Rankings:
     first: date
     last: date
     kecamatan: tuple[ranking.RankedRow, ...]
-    offices: tuple[ranking.RankedRow, ...]
+    offices: tuple[ranking.RankedRow, ...]  # above SUMMARY_ABOVE offices: page `page` of them
+    page: Page | None = None
 
 
-def rankings(last: date, user: User, days: int = RANKING_DAYS) -> Rankings:
+def rankings(last: date, user: User, days: int = RANKING_DAYS, page: int | None = None) -> Rankings:
     """Kecamatan and offices by on-time rate over the `days` days ending on `last`.
 
     Two aggregate queries. Offices without a verdict in the period are listed unranked.
+    Above SUMMARY_ABOVE offices, `offices` is page `page` of the ranked offices.
     """
     first = last - timedelta(days=days - 1)
     verdicts = DailyVerdict.objects.filter(
@@ -736,11 +804,16 @@ def rankings(last: date, user: User, days: int = RANKING_DAYS) -> Rankings:
         ranking.RateRow(key=str(key), name=name, counts=ranking.StatusCounts.from_mapping(counts))
         for (key, name), counts in kecamatan_counts.items()
     ]
+    ranked = ranking.rank_by_on_time_rate(office_rows)
+    pager = page_of(len(ranked), page) if len(ranked) > SUMMARY_ABOVE else None
+    if pager is not None:
+        ranked = ranked[(pager.number - 1) * PAGE_SIZE : pager.number * PAGE_SIZE]
     return Rankings(
         first=first,
         last=last,
         kecamatan=tuple(ranking.rank_by_on_time_rate(kecamatan_rows)),
-        offices=tuple(ranking.rank_by_on_time_rate(office_rows)),
+        offices=tuple(ranked),
+        page=pager,
     )
 
 

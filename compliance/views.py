@@ -208,11 +208,16 @@ def week(request: HttpRequest, day: str) -> HttpResponse:
     parsed = _day_or_404(day)
     first = parsed - timedelta(days=parsed.weekday())
     last = first + timedelta(days=6)
-    period = selectors.period_for_offices(first, last, request.user)
+    scope = _scope(request)
+    period = selectors.period_for_offices(
+        first, last, request.user, scope, _positive_int(request.GET.get("halaman"))
+    )
     return render(
         request,
         "compliance/week.html",
         {
+            "base_url": request.path,
+            "page_query": f"?{_scope_query(scope)}halaman=",
             "nav": "week",
             "today": timezone.localdate(),
             "period": period,
@@ -237,7 +242,10 @@ def month(request: HttpRequest, month: str) -> HttpResponse:
         raise Http404(_("Bulan tidak dikenal."))
     first = first_or_none
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    period = selectors.period_for_offices(first, last, request.user)
+    scope = _scope(request)
+    period = selectors.period_for_offices(
+        first, last, request.user, scope, _positive_int(request.GET.get("halaman"))
+    )
     rates = {day_rate.day: day_rate for day_rate in period.days}
     weeks = [
         [(cell, rates.get(cell.day)) for cell in week]
@@ -249,6 +257,8 @@ def month(request: HttpRequest, month: str) -> HttpResponse:
         request,
         "compliance/month.html",
         {
+            "base_url": request.path,
+            "page_query": f"?{_scope_query(scope)}halaman=",
             "nav": "month",
             "today": timezone.localdate(),
             "period": period,
@@ -271,7 +281,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     last = _parse_day(request.GET.get("sampai")) or today
     last = min(last, today)
-    result = selectors.rankings(last, request.user)
+    result = selectors.rankings(last, request.user, page=_positive_int(request.GET.get("halaman")))
     trend = selectors.city_trend(last, request.user)
     labels = [str(name) for name in MONTHS]
     charts = (
@@ -289,6 +299,8 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "trend_first": trend[0].day,
             "trend_last": trend[-1].day,
             "ranking_days": selectors.RANKING_DAYS,
+            "base_url": request.path,
+            "page_query": f"?sampai={last.isoformat()}&halaman=",
             "trend_days": selectors.TREND_DAYS,
         },
     )

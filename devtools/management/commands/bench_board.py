@@ -60,6 +60,7 @@ class Command(BaseCommand):
             "board_kecamatan": reverse("compliance:board") + f"?kecamatan={kecamatan_id}",
             "rankings": reverse("compliance:rankings"),
             "month": reverse("compliance:month", kwargs={"month": last_month}),
+            "week": reverse("compliance:week", kwargs={"day": today.isoformat()}),
         }
         lines = []
         for name, url in pages.items():
