@@ -17,8 +17,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -203,10 +202,11 @@ def _insert_observations_orm(government_id: int, day: date, zone: ZoneInfo) -> N
     )
 
 
-def government_user(government: LocalGovernment, username: str) -> AbstractUser:
+def government_user(government: LocalGovernment, username: str) -> User:
     """The government's Diskominfo (reads every office of it, may export): what the mayor's
     office and the provincial operator see."""
-    user = get_user_model().objects.create(username=username, is_staff=True)
+    # AUTH_USER_MODEL is django.contrib.auth's User.
+    user = User.objects.create(username=username, is_staff=True)
     user.groups.add(Group.objects.get_or_create(name=Role.DISKOMINFO.value)[0])
     StaffProfile.objects.create(user=user, local_government=government)
     return user
