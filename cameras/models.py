@@ -261,8 +261,16 @@ class ObservationStatus(models.TextChoices):
 class Observation(models.Model):
     """One check of one camera at one scheduled slot; the slot is the idempotency key."""
 
+    # No index of its own: the unique (camera, slot) index leads with the camera and serves
+    # every lookup by camera. A camera-only index also misled PostgreSQL's planner into reading
+    # a batch of cameras' whole history for one day (220 ms instead of 24 ms through the
+    # (office_date, camera) index, 4.2 M rows).
     camera = models.ForeignKey(
-        Camera, on_delete=models.CASCADE, related_name="observations", verbose_name=_("kamera")
+        Camera,
+        on_delete=models.CASCADE,
+        related_name="observations",
+        verbose_name=_("kamera"),
+        db_index=False,
     )
     slot = models.DateTimeField(_("jadwal"))
     # The office's local date of the slot, computed once at write time (never `slot__date`).

@@ -72,6 +72,12 @@ _VERDICT_FIELDS = (
 )
 # Statuses that are counted under "Libur" on the board.
 _DAY_OFF = {VerdictStatus.HOLIDAY, VerdictStatus.NON_WORKING_DAY}
+# Above this many offices a page summarises: a table per kecamatan (and per government for an
+# operator of several), each row drilling down, and the office list in pages. A phone cannot
+# show a province's 5,000 tiles, and rendering them costs a second.
+SUMMARY_ABOVE = 300
+PAGE_SIZE = 150  # offices per page of a summarised list
+LIST_MAX = 50  # entries shown in the board's late / not opened / cameras down lists
 
 
 def effective_status_expression() -> Coalesce:
@@ -149,6 +155,74 @@ class KecamatanTiles:
 
 
 @dataclass(frozen=True)
+class AreaRow:
+    """A kecamatan (or a government) on a summarised page: its offices and their counts."""
+
+    key: int
+    name: str
+    parent: str  # the government of a kecamatan ("" for a government)
+    total: int
+    counts: ranking.StatusCounts
+    awaiting: int = 0  # offices without a verdict (the board's day)
+
+    @property
+    def on_time_percent(self) -> int | None:
+        rate = self.counts.on_time_rate
+        return None if rate is None else round(rate * 100)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a summarised list (`number` from 1)."""
+
+    number: int
+    count: int
+    total: int
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.count else None
+
+    @property
+    def first_item(self) -> int:
+        return min(self.total, (self.number - 1) * PAGE_SIZE + 1)
+
+    @property
+    def last_item(self) -> int:
+        return min(self.total, self.number * PAGE_SIZE)
+
+
+def page_of(total: int, number: int | None) -> Page:
+    """Page `number` (clamped to the pages there are) of `total` items."""
+    count = max(1, -(-total // PAGE_SIZE))
+    return Page(number=min(max(1, number or 1), count), count=count, total=total)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a page is narrowed to (a kecamatan or a government), within what the user sees."""
+
+    kecamatan_id: int | None = None
+    government_id: int | None = None
+
+    def offices(self, user: User) -> QuerySet[Office]:
+        offices = visible_offices(user)
+        if self.kecamatan_id is not None:
+            offices = offices.filter(kecamatan_id=self.kecamatan_id)
+        if self.government_id is not None:
+            offices = offices.filter(kecamatan__local_government_id=self.government_id)
+        return offices
+
+    @property
+    def narrowed(self) -> bool:
+        return self.kecamatan_id is not None or self.government_id is not None
+
+
+@dataclass(frozen=True)
 class Counter:
     status: str
     label: str
@@ -192,6 +266,16 @@ class Board:
     @property
     def silent_agents(self) -> int:
         return sum(1 for agent in self.agents if agent.health.silent)
+    # A summarised board (more than SUMMARY_ABOVE offices): the lists hold at most LIST_MAX
+    # entries out of these totals, `groups` holds one page of tiles.
+    summarised: bool = False
+    late_total: int = 0
+    not_opened_total: int = 0
+    cameras_down_total: int = 0
+    kecamatan_rows: tuple[AreaRow, ...] = ()
+    government_rows: tuple[AreaRow, ...] = ()  # only when the user sees several governments
+    page: Page | None = None
+    scope_name: str = ""  # the kecamatan or government the board is narrowed to
 
     @property
     def no_data(self) -> int:
@@ -225,6 +309,8 @@ def board_for_day(
     user: User,
     now: datetime | None = None,
     complaints_by_office: Mapping[int, int] | None = None,
+    scope: Scope | None = None,
+    page: int | None = None,
 ) -> Board:
     """Today's (or a past day's) board: counters, late list, cameras down, tiles by kecamatan.
 
@@ -232,50 +318,137 @@ def board_for_day(
     down, office agents), never one per office. `now` (aware) decides "today" and the cut-off
     for camera outages.
     `complaints_by_office` (office id -> complaints received that day) is handed in by the
-    page: compliance does not read complaints.
+    page: compliance does not read complaints. `scope` narrows the board to a kecamatan or a
+    government among the visible offices. Above SUMMARY_ABOVE offices the board is summarised:
+    a row per kecamatan (and per government), page `page` of the tiles, short lists.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
+    scope = scope or Scope()
+    scoped = scope.offices(user)
     offices = list(
-        visible_offices(user)
-        .order_by("kecamatan__name", "name")
-        .values("id", "code", "name", "kecamatan__name")
+        scoped.order_by("kecamatan__name", "name").values(
+            "id",
+            "code",
+            "name",
+            "kecamatan_id",
+            "kecamatan__name",
+            "kecamatan__local_government_id",
+            "kecamatan__local_government__name",
+        )
     )
-    verdicts = _board_verdicts(day, user)
+    verdicts = _board_verdicts(day, scoped)
     zone = timezone.get_current_timezone()
     complaints = complaints_by_office or {}
-    all_tiles = [
-        _tile(office, verdicts.get(office["id"]), zone, complaints.get(office["id"], 0))
+    summarised = len(offices) > SUMMARY_ABOVE
+    status_of = {office_id: row["effective"] for office_id, row in verdicts.items()}
+    tally = _tally(status_of.values())
+    by_id = {office["id"]: office for office in offices}
+
+    def tile(office: Mapping[str, Any]) -> Tile:
+        return _tile(office, verdicts.get(office["id"]), zone, complaints.get(office["id"], 0))
+
+    pager = page_of(len(offices), page) if summarised else None
+    shown = offices[(pager.number - 1) * PAGE_SIZE : pager.number * PAGE_SIZE] if pager else offices
+    late_rows = sorted(
+        (row for row in verdicts.values() if row["effective"] == VerdictStatus.LATE),
+        key=lambda row: (-(row["minutes_late"] or 0), by_id[row["office_id"]]["name"]),
+    )
+    not_opened_ids = [
+        office["id"]
         for office in offices
+        if status_of.get(office["id"]) == VerdictStatus.NOT_OPENED
     ]
-    tally = _tally(tile.status for tile in all_tiles)
+    limit = LIST_MAX if summarised else None
     as_of = now if day >= today else _end_of_local_day(day)
-    cameras = _cameras_checked(user, day, as_of)
+    cameras = _cameras_checked(scoped, day, as_of)
+    down = cameras_down(user, as_of, offices=scoped)
+    kecamatan_rows, government_rows = _area_rows(offices, status_of)
+    scope_name = ""
+    if scope.narrowed and offices:
+        first = offices[0]
+        scope_name = (
+            first["kecamatan__name"]
+            if scope.kecamatan_id is not None
+            else first["kecamatan__local_government__name"]
+        )
     return Board(
         day=day,
         is_today=day == today,
         total=len(offices),
         counters=board_counters(tally),
-        awaiting=sum(1 for tile in all_tiles if not tile.status),
+        awaiting=len(offices) - len(status_of),
         other_counts=tuple(
             Counter(status=status.value, label=str(status.label), count=tally[status.value])
             for status in (VerdictStatus.CLOSED_EARLY, VerdictStatus.EXCUSED)
             if tally[status.value]
         ),
-        late=late_tiles(all_tiles),
-        not_opened=tuple(tile for tile in all_tiles if tile.status == VerdictStatus.NOT_OPENED),
-        cameras_down=tuple(cameras_down(user, as_of)),
-        groups=kecamatan_groups(all_tiles),
+        late=tuple(tile(by_id[row["office_id"]]) for row in late_rows[:limit]),
+        not_opened=tuple(tile(by_id[office_id]) for office_id in not_opened_ids[:limit]),
+        cameras_down=tuple(down[:limit]),
+        groups=kecamatan_groups(tile(office) for office in shown),
         holidays=tuple(
             Holiday.objects.filter(date=day).order_by("kind").values_list("name", flat=True)
         ),
         zone_label=zone_label(),
         generated_at=now,
-        complaints=sum(tile.complaints for tile in all_tiles),
+        complaints=sum(complaints.get(office["id"], 0) for office in offices),
         cameras_total=cameras["total"],
         cameras_checked=cameras["checked"],
         agents=board_agents(offices, now),
+        summarised=summarised,
+        late_total=len(late_rows),
+        not_opened_total=len(not_opened_ids),
+        cameras_down_total=len(down),
+        kecamatan_rows=kecamatan_rows if summarised else (),
+        government_rows=government_rows if len(government_rows) > 1 else (),
+        page=pager,
+        scope_name=scope_name,
     )
+
+
+def _area_rows(
+    offices: Sequence[Mapping[str, Any]], status_of: Mapping[int, str]
+) -> tuple[tuple[AreaRow, ...], tuple[AreaRow, ...]]:
+    """Rows per kecamatan and per government (in the offices' order) with status counts."""
+    kecamatan: dict[int, dict[str, Any]] = {}
+    governments: dict[int, dict[str, Any]] = {}
+    for office in offices:
+        status = status_of.get(office["id"], "")
+        for areas, key, name, parent in (
+            (
+                kecamatan,
+                office["kecamatan_id"],
+                office["kecamatan__name"],
+                office["kecamatan__local_government__name"],
+            ),
+            (
+                governments,
+                office["kecamatan__local_government_id"],
+                office["kecamatan__local_government__name"],
+                "",
+            ),
+        ):
+            area = areas.setdefault(
+                key, {"name": name, "parent": parent, "total": 0, "tally": defaultdict(int)}
+            )
+            area["total"] += 1
+            area["tally"][status] += 1
+
+    def rows(areas: dict[int, dict[str, Any]]) -> tuple[AreaRow, ...]:
+        return tuple(
+            AreaRow(
+                key=key,
+                name=area["name"],
+                parent=area["parent"],
+                total=area["total"],
+                counts=ranking.StatusCounts.from_mapping(area["tally"]),
+                awaiting=area["tally"].get("", 0),
+            )
+            for key, area in areas.items()
+        )
+
+    return rows(kecamatan), tuple(sorted(rows(governments), key=lambda row: row.name))
 
 
 def government_tiles(government: LocalGovernment, day: date) -> list[Tile]:
@@ -298,11 +471,11 @@ def government_tiles(government: LocalGovernment, day: date) -> list[Tile]:
     return [_tile(office, verdicts.get(office["id"]), zone, 0) for office in offices]
 
 
-def _board_verdicts(day: date, user: User) -> dict[int, dict]:
-    """The visible offices' verdicts of `day` by office id, with the effective status."""
+def _board_verdicts(day: date, offices: QuerySet[Office]) -> dict[int, dict]:
+    """The verdicts of `day` of `offices` by office id, with the effective status."""
     return {
         row["office_id"]: row
-        for row in DailyVerdict.objects.filter(date=day, office__in=visible_offices(user))
+        for row in DailyVerdict.objects.filter(date=day, office__in=offices)
         .annotate(effective=effective_status_expression())
         .values(*_VERDICT_FIELDS)
     }
@@ -372,13 +545,13 @@ def kecamatan_groups(tiles: Iterable[Tile]) -> tuple[KecamatanTiles, ...]:
     )
 
 
-def _cameras_checked(user: User, day: date, as_of: datetime) -> dict[str, int]:
-    """Enabled office cameras of the visible offices, and those with a settled check on the
-    office day `day` up to `as_of` (one query)."""
+def _cameras_checked(offices: QuerySet[Office], day: date, as_of: datetime) -> dict[str, int]:
+    """Enabled office cameras of `offices`, and those with a settled check on the office day
+    `day` up to `as_of` (one query)."""
     settled = Observation.objects.filter(
         camera=OuterRef("pk"), office_date=day, slot__lte=as_of
     ).exclude(status__in=UNSETTLED_OBSERVATION)
-    return Camera.objects.filter(enabled=True, office__in=visible_offices(user)).aggregate(
+    return Camera.objects.filter(enabled=True, office__in=offices).aggregate(
         total=Count("id"), checked=Count("id", filter=Exists(settled))
     )
 
@@ -400,13 +573,17 @@ def _end_of_local_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
 
 
-def cameras_down(user: User, as_of: datetime) -> list[CameraDown]:
+def cameras_down(
+    user: User, as_of: datetime, offices: QuerySet[Office] | None = None
+) -> list[CameraDown]:
     """Enabled cameras whose latest settled check up to `as_of` failed, with the outage start.
 
     The outage starts at the first failed settled check after the last `ok` one (or the first
     check ever). Pending and running checks are ignored. One query (correlated subqueries on the
-    (camera, slot) index); longest outage first.
+    (camera, slot) index); longest outage first. `offices` narrows the visible offices.
     """
+    if offices is None:
+        offices = visible_offices(user)
     settled = Observation.objects.filter(camera=OuterRef("pk"), slot__lte=as_of).exclude(
         status__in=UNSETTLED_OBSERVATION
     )
@@ -416,7 +593,7 @@ def cameras_down(user: User, as_of: datetime) -> list[CameraDown]:
     not_ok = [status for status in ObservationStatus.values if status != ObservationStatus.OK]
     last_ok = settled.exclude(status__in=not_ok).order_by("-camera_id", "-slot").values("slot")[:1]
     rows = (
-        Camera.objects.filter(enabled=True, office__in=visible_offices(user))
+        Camera.objects.filter(enabled=True, office__in=offices)
         .annotate(
             last_status=Subquery(settled.order_by("-camera_id", "-slot").values("status")[:1]),
             last_ok=Subquery(last_ok, output_field=DateTimeField()),
@@ -475,38 +652,68 @@ class PeriodView:
     first: date
     last: date
     days: tuple[ranking.DayRate, ...]
-    offices: tuple[OfficeDays, ...]
+    offices: tuple[OfficeDays, ...]  # a summarised view: one page of them
     totals: ranking.StatusCounts
+    summarised: bool = False  # more than SUMMARY_ABOVE offices: rows per kecamatan, pages
+    kecamatan_rows: tuple[AreaRow, ...] = ()
+    page: Page | None = None
+    scope_name: str = ""
+    total_offices: int = 0
 
 
-def period_for_offices(first: date, last: date, user: User) -> PeriodView:
+def period_for_offices(
+    first: date,
+    last: date,
+    user: User,
+    scope: Scope | None = None,
+    page: int | None = None,
+) -> PeriodView:
     """Every visible office's verdict on each day of [first, last], plus daily city rates.
 
-    Two queries whatever the number of offices or days.
+    Four queries whatever the number of offices or days: offices, counts per office and per
+    day (aggregated in SQL), and the day-by-day statuses of the offices shown. Above
+    SUMMARY_ABOVE offices the view is summarised: a row per kecamatan, and page `page` of the
+    offices (so at most PAGE_SIZE offices' cells are built).
     """
+    scope = scope or Scope()
+    scoped = scope.offices(user)
     offices = list(
-        visible_offices(user)
-        .order_by("kecamatan__name", "name")
-        .values("id", "code", "name", "kecamatan__name")
+        scoped.order_by("kecamatan__name", "name").values(
+            "id",
+            "code",
+            "name",
+            "kecamatan_id",
+            "kecamatan__name",
+            "kecamatan__local_government__name",
+        )
     )
-    statuses: dict[int, dict[date, str]] = defaultdict(dict)
-    for row in (
-        DailyVerdict.objects.filter(date__range=(first, last), office__in=visible_offices(user))
-        .annotate(effective=effective_status_expression())
-        .values_list("office_id", "date", "effective")
-    ):
-        statuses[row[0]][row[1]] = row[2]
+    verdicts = DailyVerdict.objects.filter(date__range=(first, last), office__in=scoped).annotate(
+        effective=effective_status_expression()
+    )
+    per_office = {
+        row["office_id"]: ranking.StatusCounts.from_mapping(row)
+        for row in verdicts.values("office_id").annotate(**_status_count_annotations()).order_by()
+    }
+    day_counts = {
+        row["date"]: _counts_from_row(row)
+        for row in verdicts.values("date").annotate(**_status_count_annotations()).order_by()
+    }
+    summarised = len(offices) > SUMMARY_ABOVE
+    pager = page_of(len(offices), page) if summarised else None
+    shown = offices[(pager.number - 1) * PAGE_SIZE : pager.number * PAGE_SIZE] if pager else offices
     days = []
     day = first
     while day <= last:
         days.append(day)
         day += timedelta(days=1)
-    per_day: dict[date, dict[str, int]] = {day: defaultdict(int) for day in days}
+    statuses: dict[int, dict[date, str]] = defaultdict(dict)
+    for office_id, day, status in verdicts.filter(
+        office_id__in=[office["id"] for office in shown]
+    ).values_list("office_id", "date", "effective"):
+        statuses[office_id][day] = status
     rows = []
-    for office in offices:
+    for office in shown:
         own = statuses.get(office["id"], {})
-        for day, status in own.items():
-            per_day[day][status] += 1
         rows.append(
             OfficeDays(
                 office_id=office["id"],
@@ -516,20 +723,56 @@ def period_for_offices(first: date, last: date, user: User) -> PeriodView:
                 cells=tuple(
                     (day, own.get(day, ""), _status_label(own.get(day, ""))) for day in days
                 ),
-                counts=ranking.StatusCounts.from_mapping(_tally(own.values())),
+                counts=per_office.get(office["id"], ranking.StatusCounts()),
             )
         )
-    day_counts = {day: ranking.StatusCounts.from_mapping(counts) for day, counts in per_day.items()}
     totals: dict[str, int] = defaultdict(int)
-    for counts in per_day.values():
-        for status, count in counts.items():
-            totals[status] += count
+    for counts in day_counts.values():
+        for name in ranking.StatusCounts.__slots__:
+            totals[name] += getattr(counts, name)
     return PeriodView(
         first=first,
         last=last,
         days=tuple(ranking.daily_rates(first, last, day_counts)),
         offices=tuple(rows),
         totals=ranking.StatusCounts.from_mapping(totals),
+        summarised=summarised,
+        kecamatan_rows=_kecamatan_period_rows(offices, per_office) if summarised else (),
+        page=pager,
+        scope_name=offices[0]["kecamatan__name"] if scope.kecamatan_id and offices else "",
+        total_offices=len(offices),
+    )
+
+
+def _kecamatan_period_rows(
+    offices: Sequence[Mapping[str, Any]], per_office: Mapping[int, ranking.StatusCounts]
+) -> tuple[AreaRow, ...]:
+    """The offices' counts summed per kecamatan, in the offices' order."""
+    areas: dict[int, dict[str, Any]] = {}
+    for office in offices:
+        area = areas.setdefault(
+            office["kecamatan_id"],
+            {
+                "name": office["kecamatan__name"],
+                "parent": office["kecamatan__local_government__name"],
+                "total": 0,
+                "tally": defaultdict(int),
+            },
+        )
+        area["total"] += 1
+        counts = per_office.get(office["id"])
+        if counts is not None:
+            for name in ranking.StatusCounts.__slots__:
+                area["tally"][name] += getattr(counts, name)
+    return tuple(
+        AreaRow(
+            key=key,
+            name=area["name"],
+            parent=area["parent"],
+            total=area["total"],
+            counts=ranking.StatusCounts.from_mapping(area["tally"]),
+        )
+        for key, area in areas.items()
     )
 
 
@@ -541,13 +784,15 @@ class Rankings:
     first: date
     last: date
     kecamatan: tuple[ranking.RankedRow, ...]
-    offices: tuple[ranking.RankedRow, ...]
+    offices: tuple[ranking.RankedRow, ...]  # above SUMMARY_ABOVE offices: page `page` of them
+    page: Page | None = None
 
 
-def rankings(last: date, user: User, days: int = RANKING_DAYS) -> Rankings:
+def rankings(last: date, user: User, days: int = RANKING_DAYS, page: int | None = None) -> Rankings:
     """Kecamatan and offices by on-time rate over the `days` days ending on `last`.
 
     Two aggregate queries. Offices without a verdict in the period are listed unranked.
+    Above SUMMARY_ABOVE offices, `offices` is page `page` of the ranked offices.
     """
     first = last - timedelta(days=days - 1)
     verdicts = DailyVerdict.objects.filter(
@@ -585,11 +830,16 @@ def rankings(last: date, user: User, days: int = RANKING_DAYS) -> Rankings:
         ranking.RateRow(key=str(key), name=name, counts=ranking.StatusCounts.from_mapping(counts))
         for (key, name), counts in kecamatan_counts.items()
     ]
+    ranked = ranking.rank_by_on_time_rate(office_rows)
+    pager = page_of(len(ranked), page) if len(ranked) > SUMMARY_ABOVE else None
+    if pager is not None:
+        ranked = ranked[(pager.number - 1) * PAGE_SIZE : pager.number * PAGE_SIZE]
     return Rankings(
         first=first,
         last=last,
         kecamatan=tuple(ranking.rank_by_on_time_rate(kecamatan_rows)),
-        offices=tuple(ranking.rank_by_on_time_rate(office_rows)),
+        offices=tuple(ranked),
+        page=pager,
     )
 
 

@@ -109,13 +109,45 @@ def report_links(day: date) -> dict[str, str]:
     }
 
 
+def _positive_int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and 0 < len(value) < 10 else None
+
+
+def _scope(request: HttpRequest) -> selectors.Scope:
+    """`?kecamatan=` / `?pemerintah=` narrow a page (always within what the user sees)."""
+    return selectors.Scope(
+        kecamatan_id=_positive_int(request.GET.get("kecamatan")),
+        government_id=_positive_int(request.GET.get("pemerintah")),
+    )
+
+
+def _scope_query(scope: selectors.Scope) -> str:
+    """The scope as query parameters ("kecamatan=3&"), for links that keep it."""
+    parts = []
+    if scope.kecamatan_id is not None:
+        parts.append(f"kecamatan={scope.kecamatan_id}&")
+    if scope.government_id is not None:
+        parts.append(f"pemerintah={scope.government_id}&")
+    return "".join(parts)
+
+
 def _board_context(request: HttpRequest, day: date) -> dict[str, Any]:
+    scope = _scope(request)
+    page = _positive_int(request.GET.get("halaman"))
     board = selectors.board_for_day(
         day,
         request.user,
         complaints_by_office=complaint_selectors.count_complaints_by_office(day, day),
+        scope=scope,
+        page=page,
     )
     today = timezone.localdate()
+    day_url = (
+        reverse("compliance:board")
+        if day == today
+        else reverse("compliance:day", kwargs={"day": day.isoformat()})
+    )
+    scope_query = _scope_query(scope)
     return {
         "nav": "board" if board.is_today else "",
         "board": board,
@@ -126,7 +158,13 @@ def _board_context(request: HttpRequest, day: date) -> dict[str, Any]:
         "reports": report_links(day),
         "can_export": selectors.can_export(request.user),
         "week_start": day - timedelta(days=day.weekday()),
-        "refresh_url": reverse("compliance:board_partial") + f"?tanggal={day.isoformat()}",
+        "refresh_url": reverse("compliance:board_partial")
+        + f"?{scope_query}tanggal={day.isoformat()}"
+        + (f"&halaman={board.page.number}" if board.page else ""),
+        # Links of the summarised board: drill down, pages (keeping the scope), back out.
+        "day_url": day_url,
+        "page_query": f"?{scope_query}halaman=",
+        "scope": scope,
         # One reverse() for thousands of tiles: "/kantor/" + code + "/".
         "office_prefix": reverse("compliance:office", kwargs={"code": "-"})[:-2],
         "day_query": f"?tanggal={day.isoformat()}",
@@ -171,11 +209,16 @@ def week(request: HttpRequest, day: str) -> HttpResponse:
     parsed = _day_or_404(day)
     first = parsed - timedelta(days=parsed.weekday())
     last = first + timedelta(days=6)
-    period = selectors.period_for_offices(first, last, request.user)
+    scope = _scope(request)
+    period = selectors.period_for_offices(
+        first, last, request.user, scope, _positive_int(request.GET.get("halaman"))
+    )
     return render(
         request,
         "compliance/week.html",
         {
+            "base_url": request.path,
+            "page_query": f"?{_scope_query(scope)}halaman=",
             "nav": "week",
             "today": timezone.localdate(),
             "period": period,
@@ -200,7 +243,10 @@ def month(request: HttpRequest, month: str) -> HttpResponse:
         raise Http404(_("Bulan tidak dikenal."))
     first = first_or_none
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    period = selectors.period_for_offices(first, last, request.user)
+    scope = _scope(request)
+    period = selectors.period_for_offices(
+        first, last, request.user, scope, _positive_int(request.GET.get("halaman"))
+    )
     rates = {day_rate.day: day_rate for day_rate in period.days}
     weeks = [
         [(cell, rates.get(cell.day)) for cell in week]
@@ -212,6 +258,8 @@ def month(request: HttpRequest, month: str) -> HttpResponse:
         request,
         "compliance/month.html",
         {
+            "base_url": request.path,
+            "page_query": f"?{_scope_query(scope)}halaman=",
             "nav": "month",
             "today": timezone.localdate(),
             "period": period,
@@ -234,7 +282,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     last = _parse_day(request.GET.get("sampai")) or today
     last = min(last, today)
-    result = selectors.rankings(last, request.user)
+    result = selectors.rankings(last, request.user, page=_positive_int(request.GET.get("halaman")))
     trend = selectors.city_trend(last, request.user)
     labels = [str(name) for name in MONTHS]
     charts = (
@@ -252,6 +300,8 @@ def rankings(request: HttpRequest) -> HttpResponse:
             "trend_first": trend[0].day,
             "trend_last": trend[-1].day,
             "ranking_days": selectors.RANKING_DAYS,
+            "base_url": request.path,
+            "page_query": f"?sampai={last.isoformat()}&halaman=",
             "trend_days": selectors.TREND_DAYS,
         },
     )

@@ -1,113 +1,81 @@
-from datetime import datetime, time, timedelta
+"""bench_board: the pages a government's staff read, for N synthetic offices (rolled back).
 
-from django.contrib.auth import get_user_model
+    python manage.py bench_board                        # 5000 offices
+    python manage.py bench_board --offices 1000 5000    # memory and queries flat in N?
+
+One line per page: offices, page, median and min of --repeat runs through the whole Django
+stack (test client), queries of one render, peak Python memory of one render (tracemalloc)
+and the HTML size. PostgreSQL tables are VACUUM ANALYZEd first.
+"""
+
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cameras.models import Camera, Observation
-from compliance.models import DailyVerdict
-from devtools.benchmarking import time_page
-from places.models import Kecamatan, LocalGovernment, Office
-from places.seeding import synthetic_kecamatan_code
+from devtools import page_bench
+from places.models import Kecamatan
 
-STATUS_CYCLE = (
-    ["on_time"] * 12 + ["late"] * 4 + ["not_opened", "no_data", "no_data", "excused"]
-)  # a plausible city mix, 20 long
+DAYS = 62  # the month view shows the last whole month; rankings the last 30 days
 
 
 class Command(BaseCommand):
     help = (
-        "Benchmark the board page: N synthetic offices (six per kecamatan, one camera each) with "
-        "31 days of verdicts, created in a transaction that is rolled back. Renders the board "
-        "through the whole Django stack and prints the median time and the query count."
+        "Benchmark the board (and a kecamatan of it), rankings and the month view for N "
+        "synthetic offices of one government, read by its Diskominfo; prints medians, "
+        "queries, peak memory and HTML size per page."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--offices", type=int, nargs="+", default=[65, 5000])
-        parser.add_argument("--repeat", type=int, default=5)
+        parser.add_argument("--offices", type=int, nargs="+", default=[5000])
+        parser.add_argument("--repeat", type=int, default=3)
 
     def handle(self, *args: object, offices: list[int], repeat: int, **options: object) -> None:
         for count in offices:
+            if connection.vendor == "postgresql" and not connection.in_atomic_block:
+                with connection.cursor() as cursor:
+                    for model in page_bench._TABLES:
+                        cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
             with transaction.atomic():
-                timing = time_page(self._create_city(count), reverse("compliance:board"), repeat)
+                for line in self._run(count, repeat):
+                    self.stdout.write(line)
                 transaction.set_rollback(True)
-            self.stdout.write(
-                f"offices={count} board_ms_median={timing.median_ms:.0f} "
-                f"board_ms_min={timing.min_ms:.0f} queries={timing.queries} "
-                f"html_kb={timing.size_bytes // 1024}"
-            )
 
-    def _create_city(self, count: int) -> Client:
-        # Only the synthetic offices are on the board while the transaction lasts.
-        Office.objects.filter(active=True).update(active=False)
-        government = LocalGovernment.objects.create(code="99.98", name="Bench", kind="kota")
-        kecamatan = Kecamatan.objects.bulk_create(
-            Kecamatan(
-                local_government=government,
-                code=synthetic_kecamatan_code("99.98", n),
-                name=f"Kecamatan {n}",
-            )
-            for n in range((count + 5) // 6)
-        )
-        created = Office.objects.bulk_create(
-            Office(
-                code=f"99.98.{n // 10000:02d}.{n % 10000:04d}",
-                name=f"Kelurahan {n}",
-                kecamatan=kecamatan[n // 6],
-            )
-            for n in range(count)
-        )
+    def _run(self, count: int, repeat: int) -> list[str]:
         today = timezone.localdate()
-        zone = timezone.get_current_timezone()
-        verdicts = []
-        for index, office in enumerate(created):
-            for offset in range(31):
-                day = today - timedelta(days=offset)
-                status = STATUS_CYCLE[(index * 7 + offset * 3) % len(STATUS_CYCLE)]
-                scheduled = datetime.combine(day, time(7, 30), tzinfo=zone)
-                late = 16 + (index % 60) if status == "late" else None
-                verdicts.append(
-                    DailyVerdict(
-                        office=office,
-                        date=day,
-                        status=status,
-                        is_final=offset > 0,
-                        scheduled_open=scheduled,
-                        opened_at=scheduled + timedelta(minutes=late or 0)
-                        if status in ("on_time", "late")
-                        else None,
-                        minutes_late=late,
-                        coverage=0.9,
-                    )
-                )
-        DailyVerdict.objects.bulk_create(verdicts, batch_size=5000)
-        cameras = Camera.objects.bulk_create(
-            Camera.for_office(office, name="c", source_url="file:///dev/null") for office in created
-        )
-        observations = []
-        for index, camera in enumerate(cameras):
-            for step in range(6):
-                slot = datetime.combine(today, time(7, 0), tzinfo=zone) + timedelta(
-                    minutes=5 * step
-                )
-                failing = index % 17 == 0 and step >= 2
-                observations.append(
-                    Observation(
-                        camera=camera,
-                        slot=slot,
-                        office_date=today,
-                        status="timeout" if failing else "ok",
-                        people_in_zone=None if failing else 1,
-                    )
-                )
-        Observation.objects.bulk_create(observations, batch_size=5000)
-        # A superuser is Diskominfo of every government: the board shows every office.
-        user = get_user_model().objects.create(
-            username="bench-board", is_staff=True, is_superuser=True
-        )
+        built = page_bench.build_government("99.97", count, today, DAYS)
         client = Client(HTTP_HOST="localhost")
-        client.force_login(user)
-        return client
+        client.force_login(page_bench.government_user(built.government, "bench-board"))
+        last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        kecamatan_id = (
+            Kecamatan.objects.filter(local_government=built.government)
+            .order_by("name")
+            .values_list("pk", flat=True)[0]
+        )
+        pages = {
+            "board": reverse("compliance:board"),
+            "board_kecamatan": reverse("compliance:board") + f"?kecamatan={kecamatan_id}",
+            "rankings": reverse("compliance:rankings"),
+            "month": reverse("compliance:month", kwargs={"month": last_month}),
+            "week": reverse("compliance:week", kwargs={"day": today.isoformat()}),
+        }
+        lines = []
+        for name, url in pages.items():
+            sizes: list[int] = []
+
+            def get(url: str = url, sizes: list[int] = sizes) -> None:
+                response = client.get(url)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{url} answered {response.status_code}")
+                sizes.append(len(response.content))
+
+            result = page_bench.measure(get, repeat)
+            lines.append(
+                f"offices={count} page={name} median_ms={1000 * result.median_s:.0f} "
+                f"min_ms={1000 * result.min_s:.0f} queries={result.queries} "
+                f"peak_mib={result.peak_mib:.1f} html_kb={sizes[-1] // 1024}"
+            )
+        return lines
