@@ -41,8 +41,10 @@ Known weak spots (dev set and sequences): people seen from high above and behind
 ceiling camera), people cut off to a torso or legs at the frame edge, small faces (< 10 px)
 in ceiling views, crowds (mp-fusion counts the plaza crowd 0, mp-crowd 2 of about 75), a
 close over-the-shoulder view (hair and a shoulder only), a frame whose cheap pass sees one
-confident person while others sit unseen further back (no face or pose in doubt, so no
-tiles), and an arm reaching in upright from the side of a close-up view.
+confident upright person while others sit unseen further back (no face or pose in doubt, so
+no tiles; a confident pose lying across the frame is in doubt since mp-fusion 5: in the
+classroom sequence it spanned two seated people), and an arm reaching in upright from the
+side of a close-up view.
 """
 
 from __future__ import annotations
@@ -483,7 +485,8 @@ class MediapipeDetector:
 
         Each region is cropped with a margin, squared and enlarged to the models' input (a far
         person fills the pose model's 224 px instead of a few dozen). A pose counts when
-        confident, or with a face (>= face_min) at its head; a face when confident. Sources are
+        confident, or with a face (>= face_min) at its head; a face when confident (the face
+        model runs only on crops holding the head of a pose in doubt). Sources are
         "zoom-pose" / "zoom-face"; boxes in input pixels. The other upright poses of at least
         `candidate_min` are the result's `candidates` (source "zoom-pose"), for the burst rules.
         """
@@ -511,8 +514,18 @@ class MediapipeDetector:
         config = self.config
         height, width = rgb.shape[:2]
         numbered = list(enumerate(crops, start=200))
-        faces = self._run_passes(rgb, self._face, numbered)
         pose = self._run_passes(rgb, self._pose, numbered)
+        # The face model runs only on the crops that hold the head of a pose it can confirm
+        # (cost: a zoomed face alone, "zoom-face", counted on no frame of ../shared/frames or
+        # ../shared/sequences, while the face passes were a quarter of the zoom's cost).
+        doubtful_heads = [
+            (float(head[0] + head[2]) / 2, float(head[1] + head[3]) / 2)
+            for score, points, _first in _merge_pose(pose)
+            if config.pose_with_face <= score < config.pose_accept
+            and _plausible(points, width, height)
+            for head in [_head_box(points)]
+        ]
+        faces = self._run_passes(rgb, self._face, _crops_holding(numbered, doubtful_heads))
         people: list[PersonBox] = []
         heads: list[NDArray[np.floating[Any]]] = []
         for score, points, _first in _merge_pose(pose):
