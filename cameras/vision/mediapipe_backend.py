@@ -41,8 +41,10 @@ Known weak spots (dev set and sequences): people seen from high above and behind
 ceiling camera), people cut off to a torso or legs at the frame edge, small faces (< 10 px)
 in ceiling views, crowds (mp-fusion counts the plaza crowd 0, mp-crowd 2 of about 75), a
 close over-the-shoulder view (hair and a shoulder only), a frame whose cheap pass sees one
-confident person while others sit unseen further back (no face or pose in doubt, so no
-tiles), and an arm reaching in upright from the side of a close-up view.
+confident upright person while others sit unseen further back (no face or pose in doubt, so
+no tiles; a confident pose lying across the frame is in doubt since mp-fusion 5: in the
+classroom sequence it spanned two seated people), and an arm reaching in upright from the
+side of a close-up view.
 """
 
 from __future__ import annotations
@@ -380,6 +382,10 @@ class FusionConfig:
     crowd_tile: float = 0.4  # tile side as a share of the frame's
     # Uncounted pose hits from this score are returned as `Detection.candidates`.
     candidate_min: float = 0.5
+    # A confident pose lying across the frame (body axis horizontal) is in doubt too: in an
+    # office nobody lies on the floor, and measured on the classroom sequence such a pose
+    # spans two seated people at their desks while the cheap pass sees nobody else.
+    lying_doubt: bool = False
     release: str = "1"
 
 
@@ -393,8 +399,10 @@ FUSION = FusionConfig(
     face_at_head=0.5,
     # Below pose_with_face no rule counts a pose, so such candidates are no reason to escalate.
     pose_doubt=(0.5, 0.9),
-    # 4: no pose tile for a face that counts by itself.
-    release="4",
+    lying_doubt=True,
+    # 4: no pose tile for a face that counts by itself. 5: a lying pose escalates; one pose
+    # per head.
+    release="5",
 )
 # The default for every camera: mp-fusion plus the crowd path for small, distant people (a
 # town square, a large hall seen from a corner). Measured on ../shared/frames it finds the plaza
@@ -402,8 +410,8 @@ FUSION = FusionConfig(
 # path ran on 1 of 186 frames (about 80 ms there instead of 13), and check throughput is the
 # same as mp-fusion's within the run-to-run spread.
 # Release 4: crowd tiles only where the first pass half-saw someone (4 of 9 on the plaza);
-# release 5: with mp-fusion 4.
-CROWD = replace(FUSION, name="mp-crowd", crowd_grid=(3, 3), release="5")
+# release 5: with mp-fusion 4; release 6: with mp-fusion 5.
+CROWD = replace(FUSION, name="mp-crowd", crowd_grid=(3, 3), release="6")
 FAST = FusionConfig(
     name="mp-fast",
     pose_layouts=("full",),
@@ -477,7 +485,8 @@ class MediapipeDetector:
 
         Each region is cropped with a margin, squared and enlarged to the models' input (a far
         person fills the pose model's 224 px instead of a few dozen). A pose counts when
-        confident, or with a face (>= face_min) at its head; a face when confident. Sources are
+        confident, or with a face (>= face_min) at its head; a face when confident (the face
+        model runs only on crops holding the head of a pose in doubt). Sources are
         "zoom-pose" / "zoom-face"; boxes in input pixels. The other upright poses of at least
         `candidate_min` are the result's `candidates` (source "zoom-pose"), for the burst rules.
         """
@@ -505,8 +514,18 @@ class MediapipeDetector:
         config = self.config
         height, width = rgb.shape[:2]
         numbered = list(enumerate(crops, start=200))
-        faces = self._run_passes(rgb, self._face, numbered)
         pose = self._run_passes(rgb, self._pose, numbered)
+        # The face model runs only on the crops that hold the head of a pose it can confirm
+        # (cost: a zoomed face alone, "zoom-face", counted on no frame of ../shared/frames or
+        # ../shared/sequences, while the face passes were a quarter of the zoom's cost).
+        doubtful_heads = [
+            (float(head[0] + head[2]) / 2, float(head[1] + head[3]) / 2)
+            for score, points, _first in _merge_pose(pose)
+            if config.pose_with_face <= score < config.pose_accept
+            and _plausible(points, width, height)
+            for head in [_head_box(points)]
+        ]
+        faces = self._run_passes(rgb, self._face, _crops_holding(numbered, doubtful_heads))
         people: list[PersonBox] = []
         heads: list[NDArray[np.floating[Any]]] = []
         for score, points, _first in _merge_pose(pose):
@@ -644,6 +663,7 @@ class MediapipeDetector:
         config = self.config
         people: list[PersonBox] = []
         heads: list[NDArray[np.floating[Any]]] = []
+        hips: list[NDArray[np.floating[Any]]] = []
         for score, points, first_pass in _merge_pose(pose):
             if not _plausible(points, width, height):
                 continue
@@ -665,6 +685,12 @@ class MediapipeDetector:
             head = clip_xyxy(_head_box(points), width, height)
             if body[2] - body[0] < 2 or body[3] - body[1] < 2:
                 continue
+            # One person per hip: a weaker pose at a counted person's hip is that person seen
+            # at another scale (measured: a walker found at 0.97 and, cut off by the frame's
+            # bottom edge, at twice the size at 0.60), which the merge leaves apart.
+            if _same_hip_as_any(points, hips):
+                continue
+            hips.append(points)
             heads.append(head)
             people.append(_person(body, score, "pose", head))
         face_boxes: list[Box] = []
@@ -860,7 +886,9 @@ def _in_doubt(
     """True when a cheap-pass score sits between clearly-not and clearly-a-person."""
     low, high = config.pose_doubt
     for score, points, _first in _merge_pose(pose):
-        if low <= score < high and _plausible(points, width, height):
+        if score < low or not _plausible(points, width, height):
+            continue
+        if score < high or (config.lying_doubt and _lying(points)):
             return True
     low, high = config.face_doubt
     return any(low <= score < high for score, _box, _support in _merge_faces(faces))
@@ -927,6 +955,19 @@ def _merge_pose(found: _Candidates) -> list[tuple[float, NDArray[np.floating[Any
     return [(score, points, min(passes)) for score, points, passes in groups]
 
 
+def _same_hip_as_any(
+    points: NDArray[np.floating[Any]], others: list[NDArray[np.floating[Any]]]
+) -> bool:
+    """True when one of `others` (keypoints) has its hip centre within half the larger
+    full-body radius of this one's, whatever the sizes (the merge also asks similar sizes)."""
+    radius = float(np.linalg.norm(points[1] - points[0]))
+    for kept in others:
+        kept_radius = float(np.linalg.norm(kept[1] - kept[0]))
+        if float(np.linalg.norm(kept[0] - points[0])) < 0.5 * max(radius, kept_radius):
+            return True
+    return False
+
+
 def _merge_faces(found: _Candidates) -> list[tuple[float, NDArray[np.floating[Any]], int]]:
     """Greedy IoU merge of face candidates from all passes."""
     order = np.argsort(-np.asarray(found.scores, dtype=np.float32))
@@ -946,6 +987,12 @@ def _body_axis(points: NDArray[np.floating[Any]]) -> tuple[NDArray[np.floating[A
     hip, scale_point = points[0], points[1]
     radius = float(np.linalg.norm(scale_point - hip)) + 1e-6
     return (scale_point - hip) / radius, radius
+
+
+def _lying(points: NDArray[np.floating[Any]]) -> bool:
+    """True when the body axis (hip to full-body point) is closer to horizontal than vertical."""
+    axis, _radius = _body_axis(points)
+    return bool(abs(axis[1]) < abs(axis[0]))
 
 
 def _body_box(points: NDArray[np.floating[Any]]) -> NDArray[np.floating[Any]]:

@@ -63,7 +63,9 @@ def test_sequences_meet_their_floors(plain):
     assert plain.images == 156
     assert plain.empty_accuracy == 1.0, format_summary(plain)
     assert plain.presence_accuracy >= 151 / 156 - 1e-9, format_summary(plain)
-    assert plain.exact_count_accuracy >= 117 / 156 - 1e-9, format_summary(plain)
+    # 120 since a lying pose escalates and one pose counts per hip (classroom 0004 and 0013,
+    # corridor 0015); the target, 0.85, is not reached (the store aisle).
+    assert plain.exact_count_accuracy >= 120 / 156 - 1e-9, format_summary(plain)
 
 
 @pytest.mark.parametrize("report_name", ["plain", "noisy"])
