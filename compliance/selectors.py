@@ -266,6 +266,7 @@ class Board:
     @property
     def silent_agents(self) -> int:
         return sum(1 for agent in self.agents if agent.health.silent)
+
     # A summarised board (more than SUMMARY_ABOVE offices): the lists hold at most LIST_MAX
     # entries out of these totals, `groups` holds one page of tiles.
     summarised: bool = False
