@@ -88,6 +88,8 @@ def cameras_json(request: HttpRequest, code: str) -> JsonResponse:
                     "online": camera.online,
                     "crowd": camera.crowd.value if camera.crowd else None,
                     "crowd_label": camera.crowd_label,
+                    "status": camera.status_text,
+                    "status_class": camera.status_class,
                 }
                 for camera in cameras
             ],

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cameras.domain.wall import (
@@ -253,6 +254,23 @@ class PublicCamera:
     online: bool
     crowd: CrowdLevel | None
     crowd_label: str
+    # The line under the picture, as the page first shows it and as its live refresh rewrites
+    # it: a camera going off line (or back) changes the words, not only the time.
+    status_text: str
+    status_class: str
+
+
+def public_status(online: bool, captured_at: datetime | None) -> tuple[str, str]:
+    """The words and CSS class of a public camera's state, in local time."""
+    if captured_at is None:
+        if online:
+            return _("Gambar") + " –", "muted"
+        return _("Kamera belum pernah mengirim gambar."), "offline-note"
+    local = timezone.localtime(captured_at)
+    at = f"{local:%H:%M:%S} {local.tzname()}"
+    if online:
+        return f"{_('Gambar')} {at}", "muted"
+    return f"{_('Kamera sedang tidak terhubung; gambar terakhir')} {at}", "offline-note"
 
 
 def crowd_label(level: CrowdLevel | None) -> str:
@@ -292,6 +310,8 @@ def public_camera_views(
         ):
             level = crowd_level(latest.people_count, camera.crowd_busy_at, camera.crowd_packed_at)
         kecamatan = camera.kecamatan if camera.kecamatan_id else None
+        online = camera.health_state == HealthState.ONLINE
+        status_text, status_class = public_status(online, picture.captured_at if picture else None)
         views.append(
             PublicCamera(
                 camera_id=camera.pk,
@@ -310,9 +330,11 @@ def public_camera_views(
                 ),
                 captured_at=picture.captured_at if picture else None,
                 age_seconds=age_seconds(picture.captured_at if picture else None, now),
-                online=camera.health_state == HealthState.ONLINE,
+                online=online,
                 crowd=level,
                 crowd_label=crowd_label(level),
+                status_text=status_text,
+                status_class=status_class,
             )
         )
     return views

@@ -391,6 +391,19 @@ def test_public_page_on_a_phone_shows_pictures_crowds_and_current_posts_only(
     assert crowd.inner_text() == public_data.crowd_label
     assert public_data.crowd_class in crowd.get_attribute("class")
     assert re.search(r"Gambar \d\d:\d\d:\d\d WITA", item.locator("figcaption").inner_text())
+    # The camera drops off line: the live refresh (here brought forward by the page becoming
+    # visible again) changes the words under the picture, not only its time.
+    from cameras.models import Camera, HealthState
+
+    Camera.objects.filter(pk=public_data.camera.pk).update(health_state=HealthState.OFFLINE)
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    status = item.locator("[data-status]")
+    page.wait_for_function(
+        "() => document.querySelector('[data-status]').textContent.includes('tidak terhubung')"
+    )
+    assert re.search(r"gambar terakhir \d\d:\d\d:\d\d WITA", status.inner_text())
+    assert "offline-note" in status.get_attribute("class")
+    Camera.objects.filter(pk=public_data.camera.pk).update(health_state=HealthState.ONLINE)
     all_images_load(page, "main img")
     assert page.locator("main img").count() == 2  # the camera and the post's still
     picture = item.locator("img").get_attribute("src")

@@ -276,6 +276,8 @@ def test_the_public_json_says_nothing_about_the_camera_itself(konawe, evidence_s
         "online",
         "crowd",
         "crowd_label",
+        "status",
+        "status_class",
     }
     assert entry["picture"].startswith(f"/publik/74.02/kamera/{camera.pk}/")
     assert entry["crowd"] in ("sepi", "ramai", "padat")

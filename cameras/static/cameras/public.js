@@ -20,8 +20,8 @@
           if (img && camera.picture && img.getAttribute("src") !== camera.picture) img.setAttribute("src", camera.picture);
           var crowd = item.querySelector("[data-crowd]");
           if (crowd) { crowd.textContent = camera.crowd_label; crowd.className = "crowd crowd-" + (camera.crowd || "unknown"); }
-          var captured = item.querySelector("[data-captured]");
-          if (captured && camera.captured) captured.textContent = camera.captured;
+          var status = item.querySelector("[data-status]");
+          if (status && camera.status) { status.textContent = camera.status; status.className = camera.status_class; }
         });
       })
       .catch(function () {});
