@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -62,9 +63,14 @@ def plan_due_checks(
     return TickResult(claim.offices_considered, claim.slots_due, to_dispatch)
 
 
-# A dispatched slot still pending after this lost its message (broker restart, a tick killed
-# between marking and publishing): it is dispatched again while its window is open.
-REDISPATCH_AFTER = timedelta(minutes=2)
+def redispatch_after() -> timedelta:
+    """A dispatched slot still pending after this lost its message (broker restart, a tick
+    killed between marking and publishing, a worker killed with the message prefetched): it is
+    dispatched again while its window is open. A message merely queued behind others is
+    dispatched twice at worst, and the check's claim runs it once."""
+    return timedelta(seconds=settings.CHECK_REDISPATCH_SECONDS)
+
+
 # A slot is handed to the broker at most this often (first dispatch included); a worker lost
 # twice on the same slot settles it as an error rather than looping.
 MAX_DISPATCHES = 3
@@ -77,7 +83,7 @@ def reclaim_lost_checks(now: datetime) -> list[tuple[int, datetime]]:
     PostgreSQL, row by row elsewhere; a second tick running at once takes none of the same
     rows):
 
-    - pending slots dispatched more than REDISPATCH_AFTER ago (their message never arrived);
+    - pending slots dispatched more than `redispatch_after()` ago (their message never arrived);
     - running slots whose claim is older than the check lease (the worker died without the
       broker noticing): back to pending for one more try, or settled as an error after
       MAX_DISPATCHES.
@@ -88,7 +94,11 @@ def reclaim_lost_checks(now: datetime) -> list[tuple[int, datetime]]:
     lost_worker = Q(status=ObservationStatus.RUNNING, claimed_at__lt=now - claim_lease())
     if connection.vendor == "postgresql":
         again = claiming.reclaim_in_one_statement(
-            now, now - REDISPATCH_AFTER, now - claim_lease(), now - RECLAIM_HORIZON, MAX_DISPATCHES
+            now,
+            now - redispatch_after(),
+            now - claim_lease(),
+            now - RECLAIM_HORIZON,
+            MAX_DISPATCHES,
         )
     else:
         again = _reclaim_row_by_row(now, open_window, lost_worker)
@@ -108,7 +118,7 @@ def _reclaim_row_by_row(
     now: datetime, open_window: Q, lost_worker: Q
 ) -> list[tuple[int, datetime]]:
     lost_message = Q(
-        status=ObservationStatus.PENDING, dispatched_at__lt=now - REDISPATCH_AFTER
+        status=ObservationStatus.PENDING, dispatched_at__lt=now - redispatch_after()
     ) | Q(status=ObservationStatus.PENDING, dispatched_at__isnull=True)
     candidates = list(
         Observation.objects.filter(open_window & (lost_message | lost_worker))

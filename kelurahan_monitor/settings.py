@@ -184,6 +184,7 @@ CAMERA_CAPTURE_TIMEOUT_S = env.float("CAMERA_CAPTURE_TIMEOUT_S", default=10.0)
 # A running check older than this lost its worker; the tick dispatches it again. Must stay
 # above the check task's hard time limit (60 s).
 CHECK_LEASE_SECONDS = env.int("CHECK_LEASE_SECONDS", default=180)
+CHECK_REDISPATCH_SECONDS = env.int("CHECK_REDISPATCH_SECONDS", default=120)
 # Spread each office's checks over its opening interval by a stable per-office phase
 # (compliance.domain.spread), so offices with the same hours are not all checked on the same
 # second. Worth it from a few hundred offices; off keeps the slots on the round grid.

@@ -100,7 +100,7 @@ def test_a_check_whose_worker_died_is_dispatched_again_once_then_settled(office)
 
 def test_two_ticks_reclaiming_at_once_dispatch_a_lost_check_once(office):
     services.plan_due_checks(wita(7, 30))
-    later = wita(7, 30) + services.REDISPATCH_AFTER + timedelta(seconds=1)
+    later = wita(7, 30) + services.redispatch_after() + timedelta(seconds=1)
     first = services.reclaim_lost_checks(later)
     second = services.reclaim_lost_checks(later)
     assert len(first) == 1
