@@ -8,7 +8,9 @@ from django.urls import reverse
 from agents.models import AgentWarning
 from compliance import services as compliance
 from compliance.models import DailyVerdict
+from places.models import Office
 from tests.agents.conftest import SERVER_NOW, TUESDAY, wita
+from tests.factories import CameraFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +61,55 @@ def test_an_agent_silent_too_long_raises_an_alert_and_its_warnings_show(
 def test_an_office_without_an_agent_shows_no_agent_section(client, role_users, office):
     client.force_login(role_users["diskominfo"])
     assert "Agen kantor" not in page(client, office)
+
+
+@pytest.fixture
+def still_requests(monkeypatch):
+    """The captures the wall asks for (recorded, not sent)."""
+    from cameras import stills, tasks
+
+    calls: list = []
+    monkeypatch.setattr(
+        tasks.capture_still, "apply_async", lambda args, expires=None, **kw: calls.append(args)
+    )
+    monkeypatch.setattr(stills.transaction, "on_commit", lambda callback: callback())
+    return calls
+
+
+def test_the_wall_shows_each_agents_health_flags_the_silent_and_never_captures_its_cameras(
+    client, role_users, agent, office, kendari, time_machine, settings, still_requests
+):
+    settings.AGENT_SILENT_HOURS = 24
+    reached = CameraFactory(office=Office.objects.exclude(pk=office.pk).first(), name="Loket")
+    time_machine.move_to(SERVER_NOW, tick=False)
+    agent.enrolled_at = SERVER_NOW - timedelta(days=3)
+    agent.last_contact_at = SERVER_NOW - timedelta(hours=30)
+    agent.queue_depth = 17
+    agent.version = "0.1.0"
+    agent.clock_offset_seconds = -42
+    agent.save()
+    client.force_login(role_users["diskominfo"])
+    html = client.get(reverse("cameras:wall")).content.decode()
+    served = office.cameras.get()
+    tile = html.split(f'data-camera="{served.pk}"')[1].split("</li>")[0]
+    assert "Agen kantor" in tile
+    assert "diam" in tile
+    assert "kontak terakhir <time" in tile
+    assert ">23 Nov 19:00</time>" in tile  # WITA, 30 h before the server's 01:00
+    assert "antrean 17" in tile
+    assert "-42 detik" in tile
+    assert "versi 0.1.0" in tile
+    assert "1 agen kantor" in html
+    assert "1 diam lebih dari 24 jam" in html
+    other = html.split(f'data-camera="{reached.pk}"')[1].split("</li>")[0]
+    assert "Agen kantor" not in other
+    # The server asks for a still of the camera it reaches, never of one only the box reaches.
+    assert [args[0] for args in still_requests] == [reached.pk]
+
+    agent.last_contact_at = SERVER_NOW - timedelta(minutes=5)
+    agent.save()
+    html = client.get(reverse("cameras:wall_partial")).content.decode()
+    tile = html.split(f'data-camera="{served.pk}"')[1].split("</li>")[0]
+    assert "Agen kantor" in tile
+    assert "diam" not in tile
+    assert "lebih dari 24 jam" not in html
