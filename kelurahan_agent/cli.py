@@ -60,18 +60,25 @@ def enrol(args: argparse.Namespace) -> int:
     return 0
 
 
-def _simulated_clock(start: str | None, speed: float) -> Callable[[], datetime]:
-    """A test aid: the agent's clock runs from `start` at `speed` times real time."""
+def _simulated_clock(
+    start: str | None, speed: float, epoch: float | None = None
+) -> Callable[[], datetime]:
+    """A test aid: the agent's clock runs from `start` at `speed` times real time; with
+    `epoch` (a Unix time) it reads `start` at that instant and stands there before it, so
+    several processes (the server, the camera, other boxes) can share one simulated day."""
     if not start:
         return lambda: datetime.now(UTC)
     origin = datetime.fromisoformat(start)
+    if epoch is not None:
+        return lambda: origin + timedelta(seconds=max(0.0, time.time() - epoch) * speed)
     began = time.monotonic()
     return lambda: origin + timedelta(seconds=(time.monotonic() - began) * speed)
 
 
 def run(args: argparse.Namespace) -> int:
     speed = args.speed if args.simulate_from else 1.0
-    agent = OfficeAgent(args.home, _simulated_clock(args.simulate_from, speed), speed)
+    clock = _simulated_clock(args.simulate_from, speed, args.simulate_epoch)
+    agent = OfficeAgent(args.home, clock, speed)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -118,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = commands.add_parser("run", help="check on schedule and forward (the systemd service)")
     p.add_argument("--simulate-from", help=argparse.SUPPRESS)
     p.add_argument("--speed", type=float, default=1.0, help=argparse.SUPPRESS)
+    p.add_argument("--simulate-epoch", type=float, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=run)
     p = commands.add_parser("status", help="last contact, queue, disk, clock offset, next checks")
     p.add_argument("--json", action="store_true")
