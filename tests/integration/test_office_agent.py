@@ -7,15 +7,10 @@ back every record reaches the server exactly once and the day's verdict is the o
 observations give a server that had the link all along.
 """
 
-import contextlib
 import json
 import os
 import signal
-import socket
-import sqlite3
 import subprocess
-import sys
-import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -34,6 +29,7 @@ from places import calendar
 from places.models import Office
 from tests.camservers.http_camera import OPEN_PATH, shared_frames, start_http_camera
 from tests.factories import CameraFactory
+from tests.integration.agent_parts import CuttableProxy, agent_command, box_records
 from tests.integration.conftest import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -42,77 +38,6 @@ REPO = Path(__file__).resolve().parents[2]
 WITA = ZoneInfo("Asia/Makassar")
 TUESDAY = date(2026, 11, 24)
 SPEED = 60.0  # simulated seconds per real second: a 5-minute slot every 5 s
-
-
-class CuttableProxy:
-    """A TCP proxy on 127.0.0.1 whose link the test cuts (every connection reset, new ones
-    refused) and restores."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target_port = target_port
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.up = threading.Event()
-        self.up.set()
-        self.sockets: list[socket.socket] = []
-        self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            if not self.up.is_set():
-                client.close()
-                continue
-            upstream = socket.create_connection(("127.0.0.1", self.target_port))
-            with self.lock:
-                self.sockets += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
-        try:
-            while data := source.recv(65536):
-                if not self.up.is_set():
-                    break
-                sink.sendall(data)
-        except OSError:
-            pass
-        for s in (source, sink):
-            with contextlib.suppress(OSError):
-                s.close()
-
-    def cut(self) -> None:
-        self.up.clear()
-        with self.lock:
-            for s in self.sockets:
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-            self.sockets.clear()
-
-    def restore(self) -> None:
-        self.up.set()
-
-    def close(self) -> None:
-        self.cut()
-        self.listener.close()
-
-
-def box_records(home: Path) -> list[tuple[int, str, str, str]]:
-    db = sqlite3.connect(home / "queue.sqlite3")
-    try:
-        return db.execute(
-            "SELECT sequence, slot, state, payload FROM records ORDER BY 1"
-        ).fetchall()
-    finally:
-        db.close()
-
-
-def agent_command(home: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "kelurahan_agent", "--home", str(home), *args]
 
 
 def start_agent(home: Path, start: datetime, log: Path) -> subprocess.Popen:
