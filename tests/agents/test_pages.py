@@ -113,3 +113,30 @@ def test_the_wall_shows_each_agents_health_flags_the_silent_and_never_captures_i
     assert "Agen kantor" in tile
     assert "diam" not in tile
     assert "lebih dari 24 jam" not in html
+
+
+def test_a_day_that_waited_its_limit_for_the_agent_is_judged_on_what_arrived(
+    client, role_users, agent, office, time_machine
+):
+    agent.enrolled_at = wita(5)
+    agent.last_contact_at = wita(6, 10)  # and never again
+    agent.save()
+    time_machine.move_to(SERVER_NOW, tick=False)
+    compliance.refresh_verdicts([(office.pk, TUESDAY)], None)  # the nightly finalisation
+    compliance.finalise_waited_agent_days(SERVER_NOW)
+    verdict = DailyVerdict.objects.filter(office=office, date=TUESDAY).first()
+    assert verdict is None or not verdict.is_final  # waiting for the agent
+    client.force_login(role_users["diskominfo"])
+    assert "Menunggu agen kantor" in page(client, office)
+
+    # AGENT_WAIT_LIMIT (7 days) after the Tuesday ended: judged on what arrived, once.
+    later = SERVER_NOW + timedelta(days=7, hours=1)
+    time_machine.move_to(later, tick=False)
+    assert "Menunggu agen kantor" not in page(client, office)
+    compliance.finalise_waited_agent_days(later)
+    verdict = DailyVerdict.objects.get(office=office, date=TUESDAY)
+    assert verdict.is_final
+    assert verdict.status == "no_data"
+    time_machine.move_to(later + timedelta(minutes=30), tick=False)
+    compliance.finalise_waited_agent_days(later + timedelta(minutes=30))
+    assert DailyVerdict.objects.get(office=office, date=TUESDAY).computed_at == verdict.computed_at
