@@ -2,7 +2,8 @@
 the same day gives with the link up.
 
 Real parts: the web process (gunicorn, restarted mid-batch), a Celery worker, PostgreSQL, six
-agent processes, a local HTTP camera serving real photographs, and a TCP proxy. Three offices
+agent processes (one killed mid-check and started again), a local HTTP camera serving real
+photographs, and a TCP proxy. Three offices
 (on time, late, not opened) reach the server through the proxy, which the test cuts from 06:00
 to 14:00; three twin offices whose camera shows the same scenes at the same moments reach it
 directly. Every process reads one simulated clock (SPEED times real time, from one shared
@@ -35,7 +36,7 @@ import pytest
 
 from agents import services
 from agents.models import Agent, AgentRecord, AgentWarning
-from cameras.models import Observation
+from cameras.models import Camera, Observation
 from compliance.models import DailyVerdict, TickCursor
 from compliance.tasks import plan_due_checks
 from places.models import Office
@@ -100,6 +101,10 @@ class StaffedCamera:
         self.arrivals = arrivals
         self.clock = clock
         self.turn = itertools.count()
+        self.hold_code = ""
+        self.hold_after = START
+        self.held = threading.Event()  # a request is being held
+        self.release = threading.Event()
         camera = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -109,11 +114,16 @@ class StaffedCamera:
                     self.send_error(404)
                     return
                 body = camera.picture(code)
-                self.send_response(200)
-                self.send_header("Content-Type", "image/jpeg")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                if camera.holds(code):
+                    camera.release.wait(30)
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "image/jpeg")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:
+                    pass  # the box was killed while it waited
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -122,6 +132,17 @@ class StaffedCamera:
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.port = self.server.server_address[1]
+
+    def hold(self, code: str, after: datetime) -> None:
+        """Hold the first picture `code`'s box asks for after `after` until `release` is set:
+        the box is then in the middle of a check."""
+        self.hold_code, self.hold_after = code, after
+
+    def holds(self, code: str) -> bool:
+        if code != self.hold_code or self.held.is_set() or self.clock() < self.hold_after:
+            return False
+        self.held.set()
+        return True
 
     def picture(self, code: str) -> bytes:
         now = self.clock()
@@ -259,6 +280,11 @@ def test_a_day_with_the_link_down_until_14_00_gets_the_verdicts_of_the_same_day_
         for code, process in enrolments.items():
             output, _ = process.communicate(timeout=120)
             assert process.returncode == 0, f"{code}: {output}"
+            assert oct((homes[code] / "agent.json").stat().st_mode & 0o777) == "0o600"
+        # The camera's address stays on the box: the server never learns it.
+        assert not any(
+            camera.url(code) in url for url in Camera.objects.values_list("source_url", flat=True)
+        )
 
         proxy.cut()  # the link is down from 06:00 ...
         # ... when the simulated day starts for everyone, a little after the boxes have loaded
@@ -266,15 +292,19 @@ def test_a_day_with_the_link_down_until_14_00_gets_the_verdicts_of_the_same_day_
         clock.epoch = time.time() + BOX_START_SECONDS
         epoch_file.write_text(repr(clock.epoch))
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-        for code, home in homes.items():
+
+        def start_box(code: str) -> None:
             boxes[code] = subprocess.Popen(
                 agent_command(
-                    home, "run", "--simulate-from", START.isoformat(), "--speed", str(SPEED),
-                    "--simulate-epoch", repr(clock.epoch),
+                    homes[code], "run", "--simulate-from", START.isoformat(),
+                    "--speed", str(SPEED), "--simulate-epoch", repr(clock.epoch),
                 ),
                 cwd=REPO, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=log.open("a"),
                 stderr=subprocess.STDOUT,
             )  # fmt: skip
+
+        for code in homes:
+            start_box(code)
 
         wait_for(
             lambda: log.read_text().count(" ready: ") == len(boxes),
@@ -283,10 +313,21 @@ def test_a_day_with_the_link_down_until_14_00_gets_the_verdicts_of_the_same_day_
         )
         # Ready before the first check (07:00), or the day is not the same for every box.
         assert clock() < START + timedelta(minutes=50), f"the boxes were ready at {clock()}"
+        # The on-time office's box is killed in the middle of its 10:00 check (the camera holds
+        # the picture it asked for) and started again: the check leaves nothing half-written.
+        killed = THROUGH_PROXY[0]
+        camera.hold(killed, datetime.combine(TUESDAY, clock_time(10, 0), WITA))
+        assert camera.held.wait(60), f"no 10:00 check:\n{log.read_text()[-3000:]}"
+        boxes[killed].send_signal(signal.SIGKILL)
+        boxes[killed].wait(timeout=10)
+        camera.release.set()
+        queued_when_killed = len(box_records(homes[killed]))
+        start_box(killed)
         clock.sleep_until(LINK_BACK - timedelta(minutes=20))
+        assert len(box_records(homes[killed])) > queued_when_killed
         for code in THROUGH_PROXY:
             assert not Observation.objects.filter(camera__office__code=code).exists()
-            assert len(box_records(homes[code])) >= 15, log.read_text()[-3000:]
+            assert len(box_records(homes[code])) >= 14, log.read_text()[-3000:]
         for code in DIRECT:  # the twins' records arrived as they were taken
             assert Observation.objects.filter(camera__office__code=code).count() >= 15
         clock.sleep_until(LINK_BACK)
