@@ -3,33 +3,19 @@
     python -m tests.integration.simulated_web --bind 127.0.0.1:8123 \\
         --start 2026-11-24T06:00:00+08:00 --speed 720 --epoch-file /tmp/epoch
 
-`django.utils.timezone.now` (which the server reads for every "now") reads `--start` until the
-epoch file holds a Unix time, then runs from `--start` at that instant at `--speed` times real
-time. The agents and the test's camera read the same epoch, so every process lives the same
-simulated day; a restarted web process comes back on the same timeline.
+`django.utils.timezone.now` (which the server reads for every "now") is the shared simulated
+clock of kelurahan_agent.simclock: it reads `--start` until the epoch file holds a Unix time,
+then runs from `--start` at that instant at `--speed` times real time. The boxes and the test's
+camera read the same file, so every process lives the same simulated day; a restarted web
+process comes back on the same timeline.
 """
 
 import argparse
 import sys
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
-
-class SharedClock:
-    def __init__(self, start: datetime, speed: float, epoch_file: Path) -> None:
-        self.start = start.astimezone(UTC)
-        self.speed = speed
-        self.epoch_file = epoch_file
-        self.epoch: float | None = None
-
-    def __call__(self) -> datetime:
-        if self.epoch is None:
-            try:
-                self.epoch = float(self.epoch_file.read_text())
-            except (OSError, ValueError):
-                return self.start  # not started yet: the clock stands at the start
-        return self.start + timedelta(seconds=max(0.0, time.time() - self.epoch) * self.speed)
+from kelurahan_agent.simclock import SharedClock
 
 
 def main() -> None:
