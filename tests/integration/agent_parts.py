@@ -13,7 +13,7 @@ from pathlib import Path
 
 BATCH_REQUEST = b"POST /api/v1/agent/batches/"
 # What the proxy does with a batch upload (a hook decides for each one).
-PASS, LOSE_ANSWER, KILL_SERVER = "pass", "lose_answer", "kill_server"
+PASS, LOSE_ANSWER, KILL_SERVER, KILL_BOX = "pass", "lose_answer", "kill_server", "kill_box"
 
 
 class CuttableProxy:
@@ -22,7 +22,8 @@ class CuttableProxy:
 
     `on_batch(n)` (n: 1 for the first batch upload through the proxy) may answer LOSE_ANSWER
     (the server keeps the batch, its answer never reaches the box: the box sends it again) or
-    KILL_SERVER (`kill_server()` runs once the request is on its way, before any answer).
+    KILL_SERVER (`kill_server()` runs once the request is on its way, before any answer) or
+    KILL_BOX (`kill_box(token)` runs then: the box that sends it dies mid-upload).
     Every batch upload's request bytes are kept in `batches`; `batch_uploads()` reads them."""
 
     def __init__(
@@ -30,10 +31,12 @@ class CuttableProxy:
         target_port: int,
         on_batch: Callable[[int], str] | None = None,
         kill_server: Callable[[], None] | None = None,
+        kill_box: Callable[[str], None] | None = None,
     ) -> None:
         self.target_port = target_port
         self.on_batch = on_batch or (lambda n: PASS)
         self.kill_server = kill_server or (lambda: None)
+        self.kill_box = kill_box or (lambda token: None)
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.up = threading.Event()
@@ -88,6 +91,9 @@ class CuttableProxy:
                 if state.get("action") == KILL_SERVER:
                     state["action"] = PASS
                     self.kill_server()
+                elif state.get("action") == KILL_BOX:
+                    state["action"] = PASS
+                    self.kill_box(token_of(bytes(kept or b"")))
         except OSError:
             pass
         self._close(source, sink)
@@ -115,15 +121,8 @@ class CuttableProxy:
         whole, in order."""
         found = []
         for raw in self.batches:
-            head, _, body = bytes(raw).partition(b"\r\n\r\n")
-            token = next(
-                (
-                    line.split(b" ")[-1].decode()
-                    for line in head.split(b"\r\n")
-                    if line.lower().startswith(b"authorization:")
-                ),
-                "",
-            )
+            token = token_of(bytes(raw))
+            _, _, body = bytes(raw).partition(b"\r\n\r\n")
             with contextlib.suppress(OSError, EOFError, ValueError, KeyError):
                 records = json.loads(gzip.decompress(body))["records"]
                 found.append((token, tuple(r["sequence"] for r in records)))
@@ -143,6 +142,19 @@ class CuttableProxy:
     def close(self) -> None:
         self.cut()
         self.listener.close()
+
+
+def token_of(request: bytes) -> str:
+    """The agent token in an HTTP request's Authorization header ("" if none yet)."""
+    head = request.partition(b"\r\n\r\n")[0]
+    return next(
+        (
+            line.split(b" ")[-1].decode()
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"authorization:")
+        ),
+        "",
+    )
 
 
 def box_records(home: Path) -> list[tuple[int, str, str, str]]:

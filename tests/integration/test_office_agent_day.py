@@ -10,9 +10,10 @@ same scenes at the same moments reach it directly. Every process reads one simul
 kelurahan_agent.simclock), so the day takes about a minute. The offices work a half day
 (07:30-12:00, checks every 15 minutes from 07:00 to 12:30): once the link is back nothing new
 is checked and each box's queue is the whole day. After the link is back the proxy loses the
-server's answer to the first batch (the box sends it again) and the web process is killed
-while the second batch is on its way, then started again: every record still arrives exactly
-once and each office's verdict equals its twin's.
+server's answer to the first batch (the box sends it again), the web process is killed while
+the second batch is on its way and the box sending the third is killed mid-upload, each then
+started again: every record still arrives exactly once and each office's verdict equals its
+twin's.
 """
 
 import itertools
@@ -45,6 +46,7 @@ from places.models import Office, OpeningHours
 from tests.camservers.http_camera import DEFAULT_FRAMES_DIR
 from tests.factories import CameraFactory
 from tests.integration.agent_parts import (
+    KILL_BOX,
     KILL_SERVER,
     LOSE_ANSWER,
     PASS,
@@ -233,8 +235,9 @@ class WebProcess:
 
 
 def proxy_plan(n: int) -> str:
-    """The first batch after the link is back loses its answer; the second kills the server."""
-    return {1: LOSE_ANSWER, 2: KILL_SERVER}.get(n, PASS)
+    """After the link is back: the first batch loses its answer, the second kills the server,
+    the third kills the box sending it."""
+    return {1: LOSE_ANSWER, 2: KILL_SERVER, 3: KILL_BOX}.get(n, PASS)
 
 
 def test_a_day_with_the_link_down_until_14_00_gets_the_verdicts_of_the_same_day_with_it_up(
@@ -274,7 +277,14 @@ def test_a_day_with_the_link_down_until_14_00_gets_the_verdicts_of_the_same_day_
     worker = start_worker(queues="default,scheduling")
     try:
         web.start()
-        proxy = CuttableProxy(web.port, on_batch=proxy_plan, kill_server=web.kill)
+        box_killed: list[str] = []
+
+        def kill_box(token: str) -> None:
+            code = next(c for c, h in homes.items() if token in (h / "agent.json").read_text())
+            boxes[code].send_signal(signal.SIGKILL)
+            box_killed.append(code)
+
+        proxy = CuttableProxy(web.port, proxy_plan, kill_server=web.kill, kill_box=kill_box)
         camera = StaffedCamera(arrivals, clock)
         # Enrolment at 06:00 (the server's clock stands there until the day starts).
         enrolments = {}
@@ -344,6 +354,10 @@ def test_a_day_with_the_link_down_until_14_00_gets_the_verdicts_of_the_same_day_
         assert web.process is not None
         web.process.wait(timeout=10)
         web.start()  # the server comes back on the same timeline
+        # ... and a box killed in the middle of an upload is started again.
+        wait_for(lambda: box_killed, 60, f"no third batch:\n{log.read_text()[-3000:]}")
+        boxes[box_killed[0]].wait(timeout=10)
+        start_box(box_killed[0])
 
         def drained() -> bool:
             for code, home in homes.items():
@@ -377,7 +391,7 @@ def test_a_day_with_the_link_down_until_14_00_gets_the_verdicts_of_the_same_day_
     # The proxy lost the answer to the first batch: the same records went again, and the
     # server, which had kept them, acknowledged them without keeping them twice.
     uploads = proxy.batch_uploads()
-    assert proxy.actions[:2] == [LOSE_ANSWER, KILL_SERVER]
+    assert proxy.actions[:3] == [LOSE_ANSWER, KILL_SERVER, KILL_BOX]
     assert uploads[0] in uploads[1:], uploads
 
     # Nothing lost, nothing twice: one unbroken chain per box, one observation per record.
