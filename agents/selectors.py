@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from agents.models import Agent, AgentWarning
+from cameras.selectors import AgentBadge
 
 
 def serving_office_ids() -> "QuerySet[Agent, int]":
@@ -109,4 +110,20 @@ def agent_health_by_office(office_ids: list[int], now: datetime) -> dict[int, Ag
             warnings=tuple(recent.get(agent.pk, ())),
         )
         for agent in agents
+    }
+
+
+def wall_agent_badges(office_ids: set[int], now: datetime) -> dict[int, AgentBadge]:
+    """The health of the agent serving each of these offices, as the command-centre wall
+    shows it (two queries)."""
+    return {
+        office_id: AgentBadge(
+            last_contact_at=health.last_contact_at,
+            queue_depth=health.queue_depth,
+            clock_offset_seconds=health.clock_offset_seconds,
+            version=health.version,
+            silent=health.silent,
+            revoked=health.revoked,
+        )
+        for office_id, health in agent_health_by_office(list(office_ids), now).items()
     }

@@ -53,6 +53,9 @@ class WallTile:
     verdict_label: str
     minutes_late: int | None
     is_public: bool
+    office_id: int | None = None
+    # The office agent checking this camera at the office (None: the server reaches it).
+    agent: "AgentBadge | None" = None
 
 
 @dataclass
@@ -90,7 +93,41 @@ def _office_badges(cameras: Iterable[Camera], now: datetime) -> Mapping[int, Off
     return _office_badge_reader(office_ids, now)
 
 
-def _tile(camera: Camera, badge: OfficeBadge | None, now: datetime) -> WallTile:
+@dataclass(frozen=True)
+class AgentBadge:
+    """What the wall shows of the office agent serving an office: its health as of its last
+    contact. The server never reaches such an office's cameras; the agent does."""
+
+    last_contact_at: datetime | None
+    queue_depth: int
+    clock_offset_seconds: float | None
+    version: str
+    silent: bool  # no contact for longer than AGENT_SILENT_HOURS
+    revoked: bool
+
+
+# The agents are agents' (which imports cameras, never the reverse); agents registers its
+# reader when the apps load (agents.apps), as compliance does for the badges above.
+# (office ids, now) -> office id -> the serving agent's badge.
+OfficeAgentReader = Callable[[set[int], datetime], Mapping[int, AgentBadge]]
+_office_agent_reader: OfficeAgentReader | None = None
+
+
+def register_office_agents(reader: OfficeAgentReader) -> None:
+    global _office_agent_reader
+    _office_agent_reader = reader
+
+
+def _office_agents(cameras: Iterable[Camera], now: datetime) -> Mapping[int, AgentBadge]:
+    office_ids = {camera.office_id for camera in cameras if camera.office_id}
+    if not office_ids or _office_agent_reader is None:
+        return {}
+    return _office_agent_reader(office_ids, now)
+
+
+def _tile(
+    camera: Camera, badge: OfficeBadge | None, agent: AgentBadge | None, now: datetime
+) -> WallTile:
     picture = camera.latest_picture
     still = camera.latest_still if camera.latest_still_id else None
     return WallTile(
@@ -111,17 +148,25 @@ def _tile(camera: Camera, badge: OfficeBadge | None, now: datetime) -> WallTile:
         verdict_label=badge.label if badge is not None else "",
         minutes_late=badge.minutes_late if badge is not None else None,
         is_public=camera.is_public,
+        office_id=camera.office_id,
+        agent=agent,
     )
 
 
 def wall(user: User, now: datetime, group_by: str = "kecamatan", group_id: int | None = None):
-    """(groups of tiles, cameras shown). `group_by` is "kecamatan" or "grup" (operator groups;
-    `group_id` shows only that one). Three queries whatever the number of cameras."""
+    """(groups of tiles, the cameras shown that the server reaches itself). `group_by` is
+    "kecamatan" or "grup" (operator groups; `group_id` shows only that one). The cameras of an
+    office an agent serves show the agent's health instead, and are not for the server to
+    capture. Five queries whatever the number of cameras."""
     cameras = list(wall_cameras(user))
     badges = _office_badges(cameras, now)
+    agents = _office_agents(cameras, now)
     tiles = {
         camera.pk: _tile(
-            camera, badges.get(camera.office_id) if camera.office_id is not None else None, now
+            camera,
+            badges.get(camera.office_id) if camera.office_id is not None else None,
+            agents.get(camera.office_id) if camera.office_id is not None else None,
+            now,
         )
         for camera in cameras
     }
@@ -147,7 +192,7 @@ def wall(user: User, now: datetime, group_by: str = "kecamatan", group_id: int |
                 by_key[key] = WallGroup(key, label)
             by_key[key].tiles.append(tiles[camera.pk])
         groups = list(by_key.values())
-    return groups, cameras
+    return groups, [camera for camera in cameras if tiles[camera.pk].agent is None]
 
 
 def camera_groups(user: User) -> QuerySet[CameraGroup]:

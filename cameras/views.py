@@ -43,6 +43,7 @@ def _wall_context(request: HttpRequest) -> dict:
     # many walls are open.
     tasks.queue_still_captures(stills.request_stills(cameras, now))
     tiles = [tile for group in groups for tile in group.tiles]
+    agents = {tile.office_id: tile.agent for tile in tiles if tile.agent is not None}
     return {
         "groups": groups,
         "group_by": group_by,
@@ -53,8 +54,13 @@ def _wall_context(request: HttpRequest) -> dict:
         "counts": {
             "total": len(tiles),
             "online": sum(tile.health == "online" for tile in tiles),
-            "faulty": sum(tile.health not in ("online", "unknown") for tile in tiles),
+            "faulty": sum(
+                tile.health not in ("online", "unknown") for tile in tiles if tile.agent is None
+            ),
+            "agents": len(agents),
+            "silent_agents": sum(agent.silent for agent in agents.values()),
         },
+        "agent_silent_hours": settings.AGENT_SILENT_HOURS,
         "query": request.GET.urlencode(),
     }
 

@@ -33,7 +33,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agents.selectors import AgentHealth, agent_health_by_office
+from agents.selectors import AgentHealth, agent_health_by_office, judging_clock
 from cameras.models import Camera, Evidence, Observation, ObservationStatus
 from cameras.selectors import OfficeBadge
 from compliance import domain, services
@@ -986,10 +986,14 @@ def office_page(office: Office, day: date) -> OfficePage:
     )
     status = verdict.effective_status if verdict else ""
     heatmap, heatmap_counts = _office_heatmap(office, day)
-    agent = agent_health_by_office([office.pk], timezone.now()).get(office.pk)
-    day_end = datetime.combine(day + timedelta(days=1), time.min, zone)
+    now = timezone.now()
+    agent = agent_health_by_office([office.pk], now).get(office.pk)
+    day_start = datetime.combine(day, time.min, zone)
+    # Waiting as the verdicts wait: until the agent is heard from after the day, at most
+    # AGENT_WAIT_LIMIT after it (then the day says what arrived, no data where nothing did).
     waiting = agent is not None and (
-        agent.last_contact_at is None or agent.last_contact_at < day_end
+        judging_clock(agent.last_contact_at, day_start, day_start + timedelta(days=1), now)
+        is not None
     )
     return OfficePage(
         agent=agent,

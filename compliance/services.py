@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from agents.selectors import AGENT_WAIT_LIMIT, serving_office_ids
 from cameras.models import Observation, ObservationStatus
 from cameras.services import claim_lease
 from compliance import alerts, claiming, domain, verdict_batches
@@ -187,6 +188,32 @@ def refresh_verdicts(
     are kept). Idempotent: the same observations give the same rows.
     """
     return verdict_batches.judge_office_days(office_days, now)
+
+
+# How many days past their wait an office agent's days are still looked at (a beat that did not
+# run for a while catches up).
+WAITED_DAYS_CATCH_UP = 7
+
+
+def finalise_waited_agent_days(now: datetime) -> list[JudgedDay]:
+    """Judge final the days of offices an agent serves that waited AGENT_WAIT_LIMIT for it.
+
+    The nightly finalisation leaves such a day provisional while its agent has not been in
+    touch since the day ended; once the day ended more than AGENT_WAIT_LIMIT ago (deployment
+    zone) it is judged on what arrived (no data where nothing did). Looks at the
+    WAITED_DAYS_CATCH_UP dates past the limit and skips office days already final, so running
+    it again changes nothing; records arriving later still reach the tick as new facts.
+    """
+    last = timezone.localdate(now) - AGENT_WAIT_LIMIT - timedelta(days=1)
+    dates = [last - timedelta(days=n) for n in range(WAITED_DAYS_CATCH_UP)]
+    offices = set(serving_office_ids().filter(office__active=True))
+    final = set(
+        DailyVerdict.objects.filter(
+            office_id__in=offices, date__in=dates, is_final=True
+        ).values_list("office_id", "date")
+    )
+    pairs = [(o, d) for o in sorted(offices) for d in dates if (o, d) not in final]
+    return refresh_verdicts(pairs, None) if pairs else []
 
 
 def refresh_daily_verdict(office_id: int, day: date, now: datetime | None) -> DailyVerdict | None:

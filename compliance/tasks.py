@@ -125,6 +125,12 @@ def _continue_finalisation(day: date, eta: datetime | None) -> None:
         finalise_daily_verdicts.apply_async(args=(day.isoformat(),), eta=eta)
 
 
+@shared_task(name="compliance.tasks.finalise_waited_agent_days", ignore_result=True)
+def finalise_waited_agent_days() -> int:
+    """The office-agent days that waited their limit for the agent, judged final (once)."""
+    return len(services.finalise_waited_agent_days(timezone.now()))
+
+
 @shared_task(name="compliance.tasks.resume_verdict_finalisations", ignore_result=True)
 def resume_verdict_finalisations() -> int:
     """Start again the finalisations of the last week that stopped (a lost message, a worker

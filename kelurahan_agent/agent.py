@@ -171,6 +171,11 @@ class OfficeAgent:
     # --- the loop ----------------------------------------------------------------------------
 
     def run(self, stop: threading.Event) -> None:
+        try:
+            checks.warm_up(self.cameras())
+        except Exception:  # the checks record what is wrong with the detector
+            logger.exception("detector warm-up failed")
+        logger.info("ready: %d camera(s), next check %s", len(self.cameras()), self._next_check())
         next_sync = self.clock()
         retry = min(RETRY_MIN, RETRY_MAX)
         while not stop.is_set():
@@ -196,6 +201,10 @@ class OfficeAgent:
             wake = min([next_sync, *(s.at for s in upcoming)])
             seconds = (wake - self.clock()).total_seconds() / self.speed
             stop.wait(max(0.2, min(30.0, seconds)))
+
+    def _next_check(self) -> str:
+        upcoming = checks.next_slots(self.plan, self.clock(), 1)
+        return upcoming[0].at.astimezone(self.plan.zone).isoformat() if upcoming else "none"
 
     def status(self) -> dict[str, Any]:
         now = self.clock()

@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from agents.domain.plan_inputs import office_day_from_dict, policy_from_dict
 from cameras import sources
 from cameras.checking import BurstReading, read_burst
@@ -69,6 +71,14 @@ class CameraOnBox:
     username: str
     password: str
     settings: dict[str, Any]
+
+
+def warm_up(cameras: Sequence[CameraOnBox]) -> None:
+    """Load each camera's detector and run it once on a blank frame: loading the models takes
+    a second or more on a small box, and the first scheduled check should keep to its slot."""
+    for camera in cameras:
+        detector = get_detector(camera.settings.get("detector") or None)
+        detector.detect(np.zeros((360, CAPTURE_LONG_SIDE, 3), np.uint8))
 
 
 def check_camera(

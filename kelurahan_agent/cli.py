@@ -15,6 +15,7 @@ from typing import Any
 
 from kelurahan_agent import __version__
 from kelurahan_agent.agent import OfficeAgent, home_dir, write_private
+from kelurahan_agent.simclock import SharedClock
 from kelurahan_agent.store import Store
 from kelurahan_agent.wire import Client, LinkDown, ServerRefused
 
@@ -60,18 +61,24 @@ def enrol(args: argparse.Namespace) -> int:
     return 0
 
 
-def _simulated_clock(start: str | None, speed: float) -> Callable[[], datetime]:
-    """A test aid: the agent's clock runs from `start` at `speed` times real time."""
+def _simulated_clock(
+    start: str | None, speed: float, epoch_file: Path | None = None
+) -> Callable[[], datetime]:
+    """A test aid: the agent's clock runs from `start` at `speed` times real time; with
+    `epoch_file` it is the clock several processes share (kelurahan_agent.simclock)."""
     if not start:
         return lambda: datetime.now(UTC)
     origin = datetime.fromisoformat(start)
+    if epoch_file is not None:
+        return SharedClock(origin, speed, epoch_file)
     began = time.monotonic()
     return lambda: origin + timedelta(seconds=(time.monotonic() - began) * speed)
 
 
 def run(args: argparse.Namespace) -> int:
     speed = args.speed if args.simulate_from else 1.0
-    agent = OfficeAgent(args.home, _simulated_clock(args.simulate_from, speed), speed)
+    clock = _simulated_clock(args.simulate_from, speed, args.simulate_epoch_file)
+    agent = OfficeAgent(args.home, clock, speed)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -118,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = commands.add_parser("run", help="check on schedule and forward (the systemd service)")
     p.add_argument("--simulate-from", help=argparse.SUPPRESS)
     p.add_argument("--speed", type=float, default=1.0, help=argparse.SUPPRESS)
+    p.add_argument("--simulate-epoch-file", type=Path, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=run)
     p = commands.add_parser("status", help="last contact, queue, disk, clock offset, next checks")
     p.add_argument("--json", action="store_true")

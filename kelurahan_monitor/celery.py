@@ -66,6 +66,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },
+    # An office agent's day still waiting for it AGENT_WAIT_LIMIT after it ended is judged on
+    # what arrived (no data where nothing did).
+    "finalise-waited-agent-days": {
+        "task": "compliance.tasks.finalise_waited_agent_days",
+        "schedule": crontab(minute=45, hour=0),
+        "options": {"expires": 3600},
+    },
     # A finalisation whose chain broke (message lost, worker gone) goes on from its cursor.
     "resume-verdict-finalisations": {
         "task": "compliance.tasks.resume_verdict_finalisations",
