@@ -65,6 +65,7 @@ from cameras.vision.scene import (
     changed_share,
     learn_scene,
     motion_mask,
+    normalised,
     scene_grey,
 )
 
@@ -123,11 +124,12 @@ def count_burst(
     motions: list[NDArray[np.bool_]] = []
     changes: list[NDArray[np.bool_]] = []
     moved = False
+    norms = [normalised(grey) for grey in greys]
     for index, grey in enumerate(greys):
-        motion = motion_mask(greys, index)
+        motion = motion_mask(greys, index, norms)
         moved = moved or bool(changed_regions(motion, frames[index].shape))
         motions.append(motion)
-        changes.append(change_mask(grey, scene))
+        changes.append(change_mask(grey, scene, norms[index]))
         masks.append(changes[-1] | motion)
     if _unchanged(scene, greys, masks):
         # The learned empty scene, still: nobody can be there (a person always differs from
