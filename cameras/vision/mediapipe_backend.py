@@ -410,8 +410,9 @@ FUSION = FusionConfig(
 # path ran on 1 of 186 frames (about 80 ms there instead of 13), and check throughput is the
 # same as mp-fusion's within the run-to-run spread.
 # Release 4: crowd tiles only where the first pass half-saw someone (4 of 9 on the plaza);
-# release 5: with mp-fusion 4; release 6: with mp-fusion 5.
-CROWD = replace(FUSION, name="mp-crowd", crowd_grid=(3, 3), release="6")
+# release 5: with mp-fusion 4; release 6: with mp-fusion 5; release 7: a fixed camera's burst
+# that matches its learned empty scene runs no model (`cameras.vision.fixed_camera`, rule 0).
+CROWD = replace(FUSION, name="mp-crowd", crowd_grid=(3, 3), release="7")
 FAST = FusionConfig(
     name="mp-fast",
     pose_layouts=("full",),

@@ -125,8 +125,19 @@ def _normalised(grey: NDArray[np.float32]) -> NDArray[np.float32]:
     return cast(NDArray[np.float32], grey / (local + 2.0))
 
 
-def change_mask(grey: NDArray[np.float32], state: SceneState | None) -> NDArray[np.bool_]:
-    """Cells of `grey` that differ from the empty scene (all False without a background)."""
+def normalised(grey: NDArray[np.float32]) -> NDArray[np.float32]:
+    """`grey` divided by its own local mean (see LIGHT_SIGMA): hand it to `change_mask` and
+    `motion_mask` to compute it once per frame of a burst."""
+    return _normalised(grey)
+
+
+def change_mask(
+    grey: NDArray[np.float32],
+    state: SceneState | None,
+    grey_normalised: NDArray[np.float32] | None = None,
+) -> NDArray[np.bool_]:
+    """Cells of `grey` that differ from the empty scene (all False without a background).
+    `grey_normalised` is `normalised(grey)` when the caller already has it."""
     if state is None or state.shape != grey.shape:
         return np.zeros(grey.shape, dtype=bool)
     background = state.background.astype(np.float32)
@@ -134,23 +145,32 @@ def change_mask(grey: NDArray[np.float32], state: SceneState | None) -> NDArray[
     gain = float(np.median(grey) + 1.0) / float(np.median(background) + 1.0)
     expected = background * gain
     absolute = np.abs(grey - expected)
-    ratio = np.abs(_normalised(grey) - _normalised(background))
+    if grey_normalised is None:
+        grey_normalised = _normalised(grey)
+    ratio = np.abs(grey_normalised - _normalised(background))
     # A clipped highlight has lost its pattern to the light, not to a person.
     unclipped = (grey < SATURATED) & (expected < SATURATED)
     return _clean((absolute >= CHANGE_GREY) & (ratio >= CHANGE_RATIO) & unclipped)
 
 
-def motion_mask(greys: Sequence[NDArray[np.float32]], index: int) -> NDArray[np.bool_]:
-    """Cells where frame `index` of the burst differs from any other frame of it."""
+def motion_mask(
+    greys: Sequence[NDArray[np.float32]],
+    index: int,
+    greys_normalised: Sequence[NDArray[np.float32]] | None = None,
+) -> NDArray[np.bool_]:
+    """Cells where frame `index` of the burst differs from any other frame of it.
+    `greys_normalised` is `[normalised(g) for g in greys]` when the caller already has it."""
     current = greys[index]
     moved = np.zeros(current.shape, dtype=bool)
-    norm_current = _normalised(current)
+    norms = greys_normalised
     for other_index, other in enumerate(greys):
         if other_index == index or other.shape != current.shape:
             continue
+        if norms is None:
+            norms = [_normalised(grey) for grey in greys]
         gain = float(np.median(current) + 1.0) / float(np.median(other) + 1.0)
         absolute = np.abs(current - other * gain)
-        ratio = np.abs(norm_current - _normalised(other))
+        ratio = np.abs(norms[index] - norms[other_index])
         moved |= (absolute >= MOTION_GREY) & (ratio >= MOTION_RATIO)
     return _clean(moved)
 

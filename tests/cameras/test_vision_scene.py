@@ -163,3 +163,52 @@ def test_a_still_empty_burst_is_learned():
     assert counted.learned
     assert counted.scene is not None
     assert counted.scene.frames_learned == 1
+
+
+def _no_model(_frame: np.ndarray) -> object:
+    raise AssertionError("a model ran on a burst that matches the empty scene")
+
+
+@pytest.mark.parametrize("name", EMPTY_ROOMS)
+def test_a_still_empty_room_matching_its_scene_runs_no_model(name):
+    frame = read_eval_frame(FRAMES / name)
+    scene = _learned(frame)
+
+    # Fresh sensor noise (and a JPEG q90 round trip) on every frame, as a live camera gives.
+    counted = count_burst(_burst(frame, 11), _no_model, None, scene)
+
+    assert counted.skipped
+    assert [d.count for d in counted.detections] == [0, 0, 0]
+    assert counted.learned  # daylight and lamps are still followed
+    assert counted.scene is not None
+    assert counted.scene.frames_learned == scene.frames_learned + 1
+
+
+def test_without_a_learned_scene_the_models_always_run():
+    detector = get_detector()
+    frame = read_eval_frame(FRAMES / "obo_empty_f0000.jpg")
+
+    counted = count_burst(_burst(frame, 12), detector.detect, detector.detect_regions, None)
+
+    assert not counted.skipped
+
+
+def test_a_person_or_a_moved_chair_in_the_learned_room_makes_the_models_run():
+    detector = get_detector()
+    empty = read_eval_frame(SEQUENCES / "iot_one_by_one_room" / "0001.jpg")
+    scene = _learned(empty)
+    with_person = read_eval_frame(SEQUENCES / "iot_one_by_one_room" / "0005.jpg")
+    conference = read_eval_frame(FRAMES / "nyu_conference_308.jpg")
+
+    person = count_burst(_burst(with_person, 13), detector.detect, detector.detect_regions, scene)
+    chair = count_burst(
+        _burst(_chair_moved(conference), 14),
+        detector.detect,
+        detector.detect_regions,
+        _learned(conference),
+    )
+
+    assert not person.skipped
+    assert [d.count for d in person.detections] == [1, 1, 1]
+    assert not chair.skipped
+    assert [d.count for d in chair.detections] == [0, 0, 0]
