@@ -6,7 +6,7 @@ and an office agent (kelurahan_agent) read their frames with the same `read_burs
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -112,6 +112,7 @@ def read_burst(
     healthy = [index for index, health in enumerate(healths) if health.ok]
     detections: list[Detection | None] = [None] * len(frames)
     learned: bytes | None = None
+    counted_skipped = False
     if healthy:
         counted = count_burst(
             [frames[index] for index in healthy],
@@ -119,6 +120,7 @@ def read_burst(
             getattr(detector, "detect_regions", None),
             scene_from_bytes(scene_state),
         )
+        counted_skipped = counted.skipped
         if counted.learned and counted.scene is not None:
             learned = scene_to_bytes(counted.scene)
         for position, index in enumerate(healthy):
@@ -136,6 +138,12 @@ def read_burst(
     signals: dict[str, int] = {}
     if burst.evidence_index is not None:
         evidence = detections[burst.evidence_index]
+        if evidence is not None and counted_skipped and not evidence.faces:
+            # No model ran on this burst (it matched the empty scene): blur whatever face the
+            # cheap face pass sees, so a rule that was wrong can never store a readable face.
+            privacy_faces = getattr(detector, "privacy_faces", None)
+            if privacy_faces is not None:
+                evidence = replace(evidence, faces=privacy_faces(frames[burst.evidence_index]))
         if evidence is not None:
             signals = dict(Counter(person.source for person in evidence.people))
             evidence_jpeg = render_evidence(

@@ -212,3 +212,38 @@ def test_a_person_or_a_moved_chair_in_the_learned_room_makes_the_models_run():
     assert [d.count for d in person.detections] == [1, 1, 1]
     assert not chair.skipped
     assert [d.count for d in chair.detections] == [0, 0, 0]
+
+
+def test_the_evidence_of_a_burst_that_ran_no_model_still_hides_every_face():
+    """Were the empty scene ever learned with a person in it, the skipped burst's evidence
+    must not store a readable face: the cheap face pass blurs it."""
+    import cv2
+
+    from cameras.checking import read_burst
+
+    detector = get_detector()
+    frame = read_eval_frame(SEQUENCES / "iot_headpose_female" / "0001.jpg")
+    [face, *_] = detector.privacy_faces(frame)
+    burst = _burst(frame, 15)
+
+    reading = read_burst(
+        burst,
+        detector,
+        previous_signature="",
+        reference_signature="",
+        staff_zone=[],
+        ignore_zones=[],
+        scene_state=scene_to_bytes(_learned(frame)),
+        evidence_max_width=frame.shape[1],
+    )
+
+    assert reading.people_total == 0  # skipped: the models never saw the face
+    assert reading.evidence_jpeg is not None
+    stored = cv2.imdecode(np.frombuffer(reading.evidence_jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
+    raw = cv2.cvtColor(burst[-1], cv2.COLOR_BGR2GRAY)
+    x1, y1, x2, y2 = int(face.x), int(face.y), int(face.x2), int(face.y2)
+
+    def detail(image: np.ndarray) -> float:
+        return float(cv2.Laplacian(image[y1:y2, x1:x2], cv2.CV_64F).var())
+
+    assert detail(stored) < 0.2 * detail(raw)
