@@ -141,7 +141,7 @@ def count_burst(
         return BurstCount(
             empty, learn_scene(scene, greys) if still else scene, still, (0,) * len(frames), True
         )
-    whole = [detect(frame) for frame in frames]
+    whole = _whole_frame_detections(frames, detect, motions)
     found: list[list[PersonBox]] = []
     zoomed: list[list[PersonBox]] = []
     candidates: list[list[PersonBox]] = []
@@ -209,6 +209,26 @@ def count_burst(
     learned = nobody and not moved and len(frames) >= MIN_LEARN_FRAMES
     new_scene = learn_scene(scene, greys) if learned else scene
     return BurstCount(tuple(detections), new_scene, learned, tuple(regions_used))
+
+
+def _whole_frame_detections(
+    frames: Sequence[NDArray[np.uint8]],
+    detect: DetectFn,
+    motions: Sequence[NDArray[np.bool_]],
+) -> list[Detection]:
+    """The whole-frame models on each frame, or on the first only when nothing moved in the
+    burst and it found no weak hit: the other frames are the same picture up to sensor noise,
+    so they would give the same confident people (the models are most of a check's cost).
+    A weak hit still needs its own second frame: noise makes weak hits, and one frame's
+    copy must never be the other frames' agreement, so then every frame is run."""
+    first = detect(frames[0])
+    still = len(frames) > 1 and not any(bool(motion.any()) for motion in motions)
+    if still and not any(_is_weak(person) for person in first.people):
+        return [first] + [
+            replace(first, frame_shape=(int(frame.shape[0]), int(frame.shape[1])))
+            for frame in frames[1:]
+        ]
+    return [first] + [detect(frame) for frame in frames[1:]]
 
 
 def _unchanged(

@@ -118,3 +118,46 @@ def test_with_a_learned_scene_a_candidate_must_differ_from_it():
     counted = count_burst(frames, fake.detect, None, scene)
 
     assert counted.detections[0].count == 0
+
+
+class _CountingDetect:
+    """A whole-frame detector that finds the same people on every frame and counts its runs."""
+
+    def __init__(self, people: Sequence[PersonBox]) -> None:
+        self.people = tuple(people)
+        self.runs = 0
+
+    def __call__(self, frame: np.ndarray) -> Detection:
+        self.runs += 1
+        return Detection(people=self.people, frame_shape=(frame.shape[0], frame.shape[1]))
+
+
+def test_a_still_burst_runs_the_whole_frame_models_once_when_the_first_frame_is_confident():
+    figure = _with_figure(_room(), 200)
+    confident = PersonBox(200, 100, 60, 160, 0.97, "pose", Box(215, 100, 30, 30, 0.97))
+    detect = _CountingDetect([confident])
+
+    counted = count_burst([figure, figure, figure], detect, None, None)
+
+    assert detect.runs == 1
+    assert [d.count for d in counted.detections] == [1, 1, 1]
+
+
+def test_a_weak_hit_in_a_still_burst_gets_every_frame_run_for_its_own_second_opinion():
+    still = _room()
+    weak = PersonBox(200, 100, 60, 160, 0.55, "pose", Box(215, 100, 30, 30, 0.55))
+    detect = _CountingDetect([weak])
+
+    count_burst([still, still, still], detect, None, None)
+
+    assert detect.runs == 3
+
+
+def test_a_burst_where_something_moved_runs_every_frame():
+    frames = [_with_figure(_room(), x) for x in (100, 200, 300)]
+    confident = PersonBox(200, 100, 60, 160, 0.97, "pose", Box(215, 100, 30, 30, 0.97))
+    detect = _CountingDetect([confident])
+
+    count_burst(frames, detect, None, None)
+
+    assert detect.runs == 3
