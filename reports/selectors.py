@@ -44,7 +44,10 @@ __all__ = [
     "status_legend",
 ]
 
+# Rows fetched at a time from a streamed query: the memory of an export is a chunk of rows
+# (offices, or a day's verdicts: one per office; a month's verdicts: 30 per office).
 _VERDICT_CHUNK = 5000
+_OFFICE_CHUNK = 500
 
 
 def status_legend() -> StatusLegend:
@@ -188,14 +191,14 @@ def _daily_rows(day: date, government_code: str | None) -> Iterator[DailyRow]:
             "minutes_late",
             "coverage",
         )
-        .iterator(chunk_size=_VERDICT_CHUNK)
+        .iterator(chunk_size=_OFFICE_CHUNK)
     )
     offices = (
         _offices(day, day, government_code)
         .values_list(
             "pk", "code", "kecamatan__name", "name", "kecamatan__local_government__time_zone"
         )
-        .iterator(chunk_size=_VERDICT_CHUNK)
+        .iterator(chunk_size=_OFFICE_CHUNK)
     )
     pending = next(verdicts, None)
     for office_id, code, kecamatan, kelurahan, zone_name in offices:
@@ -280,7 +283,7 @@ def _monthly_rows(
     offices = (
         _offices(first, last, government_code)
         .values_list("pk", "code", "kecamatan__name", "name")
-        .iterator(chunk_size=_VERDICT_CHUNK)
+        .iterator(chunk_size=_OFFICE_CHUNK)
     )
     pending = next(verdicts, None)
     for office_id, office_code, kecamatan, kelurahan in offices:
