@@ -320,10 +320,23 @@ class Observation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["camera", "slot"], name="observation_unique_slot"),
         ]
+        # The status and recorded-at indexes are partial: the tick asks only for unsettled
+        # slots and for facts recorded since its cursor, so a slot enters the one while it is
+        # unsettled and the other once recorded. A fresh slot the tick inserts (100,000 a
+        # minute at national scale) writes neither a NULL `recorded_at` entry nor an entry a
+        # year of settled rows would keep (1.5 billion rows a year).
         indexes = [
             models.Index(fields=["office_date", "camera"]),
-            models.Index(fields=["status", "slot"]),
-            models.Index(fields=["recorded_at"]),
+            models.Index(
+                fields=["status", "slot"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="observation_unsettled_slot",
+            ),
+            models.Index(
+                fields=["recorded_at"],
+                condition=models.Q(recorded_at__isnull=False),
+                name="observation_recorded_at",
+            ),
         ]
 
     def __str__(self) -> str:

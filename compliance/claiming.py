@@ -1,20 +1,22 @@
 """The tick's claim, set-based: the due checks of 100,000 offices in a fixed number of statements.
 
-Offices are read as plain rows (no model instances) and grouped by what decides their slots
-(zone, resolved office day, check policy); the pure planner runs once per group, not once per
-office. On PostgreSQL the due rows go in with one `INSERT ... SELECT FROM unnest(...)
-ON CONFLICT DO NOTHING RETURNING`: a row this tick inserted is a row this tick dispatches, and
-of two ticks running at once (a second beat by mistake) the one whose insert lost the race gets
-nothing back, so each slot is claimed once. Other databases (SQLite, the no-server install) take
-a portable path with the same result: `bulk_create(ignore_conflicts=True)`, then a conditional
+Offices are grouped by what decides their slots (zone, resolved office day, check policy); the
+pure planner runs once per group, not once per office. On PostgreSQL the database does the
+grouping (one GROUP BY; the per-office phase computed in SQL) and no office row comes to Python:
+the due rows go in with one `INSERT ... SELECT` joining the offices to their group's due slots
+(`unnest`) and their cameras, `ON CONFLICT DO NOTHING RETURNING`: a row this tick inserted is
+a row this tick dispatches, and of two ticks running at once (a second beat by mistake) the one
+whose insert lost the race gets nothing back, so each slot is claimed once. Other databases
+(SQLite, the no-server install) take a portable path with the same result (the offices read as
+plain rows and grouped in Python): `bulk_create(ignore_conflicts=True)`, then a conditional
 UPDATE of the undispatched rows and a read of the rows it marked, inside one transaction.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -24,8 +26,12 @@ from django.db.models import Exists, F, OuterRef
 from agents.selectors import serving_office_ids
 from cameras.models import Camera, Observation, ObservationStatus
 from compliance import domain
+from compliance.domain.spread import PHASE_MULTIPLIER, PHASE_WORD
 from places.calendar import load_government_calendars
-from places.models import Office
+from places.models import LocalGovernment, Office
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 # What the tick reads of an office, as one row.
 _OFFICE_COLUMNS = (
@@ -82,17 +88,25 @@ class DuePlan:
     pairs: list[tuple[int, int]]
 
 
+def _candidates(office_ids: Sequence[int] | None, with_camera: bool = True) -> "QuerySet[Office]":
+    """The offices the tick checks: active, with an enabled camera (unless the caller joins
+    the cameras itself), not served by an agent."""
+    # An office an agent serves is checked by its agent, on the box's own clock.
+    candidates = Office.objects.filter(active=True).exclude(pk__in=serving_office_ids())
+    if with_camera:
+        has_camera = Exists(Camera.objects.filter(office_id=OuterRef("pk"), enabled=True))
+        candidates = candidates.filter(has_camera)
+    if office_ids is not None:
+        candidates = candidates.filter(pk__in=office_ids)
+    return candidates
+
+
 def plan_due(since: datetime, now: datetime, office_ids: Sequence[int] | None) -> DuePlan:
     """The due slots in (since, now] of every active office with an enabled camera.
 
     Six queries (offices, then the calendars of their governments), whatever the number of
     offices; the planner runs once per distinct (zone, office day, policy)."""
-    has_camera = Exists(Camera.objects.filter(office_id=OuterRef("pk"), enabled=True))
-    # An office an agent serves is checked by its agent, on the box's own clock.
-    candidates = Office.objects.filter(has_camera, active=True).exclude(pk__in=serving_office_ids())
-    if office_ids is not None:
-        candidates = candidates.filter(pk__in=office_ids)
-    rows: list[tuple[Any, ...]] = list(candidates.values_list(*_OFFICE_COLUMNS))
+    rows: list[tuple[Any, ...]] = list(_candidates(office_ids).values_list(*_OFFICE_COLUMNS))
     if not rows:
         return DuePlan(0, [], [])
     zones = {zone_name: ZoneInfo(zone_name) for zone_name in {row[2] for row in rows}}
@@ -144,6 +158,117 @@ def plan_due(since: datetime, now: datetime, office_ids: Sequence[int] | None) -
     return DuePlan(len(rows), slots, pairs)
 
 
+# PostgreSQL plans by group without reading the offices: the database groups them by what
+# decides their slots (government, own calendar or not, check policy, phase), the planner runs
+# once per group, and the INSERT joins the offices to their group's due slots. The phase is
+# `domain.office_phase` in SQL (the same integers: numeric for the product, then a shift).
+_GROUP_COLUMNS = ("gov", "own", "iv", "oc", "cov", "ah", "nc", "phase")
+_GroupKey = tuple[int, int, int, int, float, bool, bool, int]
+
+
+def phase_sql(office_id: str, interval_minutes: str) -> str:
+    """`domain.office_phase(office_id, timedelta(minutes=interval_minutes))` in seconds, as a
+    PostgreSQL expression over these two columns (the product in numeric: no overflow)."""
+    return (
+        f"((mod({office_id}::numeric * {PHASE_MULTIPLIER}, {PHASE_WORD}))::bigint"
+        f" * ({interval_minutes} * 60)) >> 32"
+    )
+
+
+def _grouped_offices_sql(
+    office_ids: Sequence[int] | None, with_camera: bool = True
+) -> tuple[str, list[Any]]:
+    """The candidate offices as (id, group key...) rows: SQL and its positional parameters
+    (the first placeholder is the own-calendar office ids, an array, then the candidates')."""
+    inner, params = (
+        _candidates(office_ids, with_camera)
+        .order_by()
+        .values_list("pk", *_OFFICE_COLUMNS[1:2], *_OFFICE_COLUMNS[3:])
+        .query.sql_with_params()
+    )
+    phase = phase_sql("o.id", "o.iv") if settings.CHECK_PHASE_SPREAD else "0"
+    # The candidates' SQL is the ORM's, the phase constants are ours; every value a parameter.
+    sql = (
+        "SELECT o.id, o.gov, CASE WHEN o.id = ANY(%s::bigint[]) THEN o.id ELSE 0 END AS own,"  # noqa: S608
+        f" o.iv, o.oc, o.cov, o.ah, o.nc, ({phase})::int AS phase"
+        f" FROM ({inner}) AS o(id, gov, iv, oc, cov, ah, nc)"
+    )
+    return sql, [*params]
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """Due slots by group: `slots` once each, `dues` as (group key, index in slots)."""
+
+    offices_considered: int
+    slots_due: int  # (office, slot) pairs
+    slots: list[DueSlot]
+    dues: list[tuple[_GroupKey, int]]
+    # Offices with their own calendar (each its own group): the insert groups by the same list,
+    # or an office with its own hours and nothing due would fall into its government's group.
+    own: list[int]
+
+
+def plan_due_groups(since: datetime, now: datetime, office_ids: Sequence[int] | None) -> GroupPlan:
+    """`plan_due` on PostgreSQL without one row per office in Python: seven queries (the
+    governments, their calendars, the offices counted per group) whatever the number of
+    offices; the planner runs once per group. The same slots as `plan_due`."""
+    governments = dict(LocalGovernment.objects.values_list("pk", "time_zone"))
+    if not governments:
+        return GroupPlan(0, 0, [], [], [])
+    zones = {name: ZoneInfo(name) for name in set(governments.values())}
+    dates = {name: domain.local_dates_for_tick(since, now, zone) for name, zone in zones.items()}
+    all_dates = [day for days in dates.values() for day in days]
+    calendars = load_government_calendars(governments, min(all_dates), max(all_dates))
+    own = sorted({*calendars.office_hours, *calendars.excuses})
+    offices_sql, params = _grouped_offices_sql(office_ids)
+    columns = ", ".join(_GROUP_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns}, count(*) FROM ({offices_sql}) AS g GROUP BY {columns}",  # noqa: S608 (column names are constants; every value a parameter)
+            [own, *params],
+        )
+        groups: list[tuple[Any, ...]] = cursor.fetchall()
+
+    slots: list[DueSlot] = []
+    index_of: dict[DueSlot, int] = {}
+    dues: list[tuple[_GroupKey, int]] = []
+    office_days: dict[tuple[int, int, date], domain.OfficeDay] = {}
+    considered = slots_due = 0
+    for *fields, members in groups:
+        key: _GroupKey = tuple(fields)
+        government_id, owner, interval, checks, coverage, after_hours, night, phase = key
+        considered += members
+        zone_name = governments[government_id]
+        policy = domain.CheckPolicy(
+            opening_interval=timedelta(minutes=interval),
+            open_checks_needed=checks,
+            coverage_threshold=coverage,
+            after_hours_checks=after_hours,
+            night_checks=night,
+            phase=timedelta(seconds=phase),
+        )
+        planned = []
+        for day in dates[zone_name]:
+            if (office_day := office_days.get((government_id, owner, day))) is None:
+                # Office 0 stands for any office of the government without its own calendar.
+                office_day = office_days[(government_id, owner, day)] = calendars.office_day_of(
+                    owner, government_id, day
+                )
+            planned.append((0, office_day, policy))
+        zone = zones[zone_name]
+        for _, slot in domain.plan_due_slots(planned, zone=zone, since=since, now=now):
+            due = DueSlot(
+                slot.at, slot.kind.value, slot.expires_at, slot.at.astimezone(zone).date()
+            )
+            if (index := index_of.get(due)) is None:
+                index = index_of[due] = len(slots)
+                slots.append(due)
+            dues.append((key, index))
+            slots_due += members
+    return GroupPlan(considered, slots_due, slots, dues, own)
+
+
 @dataclass(frozen=True)
 class Claim:
     offices_considered: int
@@ -158,70 +283,96 @@ def claim_due_checks(
     of that range still pending and undispatched; return those. Each slot is returned to one
     tick only, however many run at once. On PostgreSQL a fixed number of queries whatever the
     offices (SQLite: its bulk insert takes one statement per ~40 rows)."""
+    if connection.vendor == "postgresql":
+        groups = plan_due_groups(since, now, office_ids)
+        with transaction.atomic():
+            new = _insert_grouped(groups, office_ids, now)
+            undispatched = _dispatch_undispatched(since, now, office_ids)
+        return Claim(groups.offices_considered, groups.slots_due, new + sorted(undispatched))
     plan = plan_due(since, now, office_ids)
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            new = _insert_dispatched(plan, now)
-            undispatched = _dispatch_undispatched(since, now, office_ids)
-        else:
-            _insert_portably(plan)
-            new, undispatched = [], _dispatch_undispatched_portably(since, now, office_ids)
-    return Claim(plan.offices_considered, len(plan.pairs), sorted(new) + sorted(undispatched))
+        _insert_portably(plan)
+        undispatched = _dispatch_undispatched_portably(since, now, office_ids)
+    return Claim(plan.offices_considered, len(plan.pairs), sorted(undispatched))
 
 
-# One statement for every due row: the offices' enabled cameras joined to the due slots, the
-# rows born dispatched (dispatch 1 of MAX_DISPATCHES). ON CONFLICT on the natural key (camera,
-# slot): a row another tick inserted first is not returned here. Every NOT NULL column of
-# Observation is named (tests/compliance/test_claiming.py keeps this list in step).
-_INSERT_DUE_SQL = """
-INSERT INTO cameras_observation (
-    camera_id, slot, office_date, kind, expires_at, status, dispatched_at, dispatch_count,
-    detector_name, detector_version, frame_signature, health, people_signals, error_message,
-    claim_token, attempts, created_at
+# Every NOT NULL column of Observation is named (tests/compliance/test_claiming.py keeps this
+# list in step); the rows are born dispatched (dispatch 1 of MAX_DISPATCHES).
+_INSERTED_COLUMNS_SQL = """camera_id, slot, office_date, kind, expires_at, status, dispatched_at,
+    dispatch_count, detector_name, detector_version, frame_signature, health, people_signals,
+    error_message, claim_token, attempts, created_at"""
+INSERTED_COLUMNS = frozenset(_INSERTED_COLUMNS_SQL.replace("\n", "").replace(" ", "").split(","))
+
+
+# One statement for every due row: the offices joined to their group's due slots and to their
+# enabled cameras. ON CONFLICT on the natural key (camera, slot): a row another tick inserted
+# first is not returned here, so a row this tick inserted is a row this tick dispatches.
+_INSERT_GROUPED_SQL = """
+WITH g(gov, own, iv, oc, cov, ah, nc, phase, due) AS (
+  SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::int[], %s::int[], %s::float8[],
+                       %s::bool[], %s::bool[], %s::int[], %s::int[])
+), s AS (
+  SELECT * FROM unnest(%s::timestamptz[], %s::text[], %s::timestamptz[], %s::date[])
+    WITH ORDINALITY AS s(slot, kind, expires_at, office_date, n)
 )
-SELECT c.id, s.slot, s.office_date, s.kind, s.expires_at, 'pending', %(now)s, 1,
-       '', '', '', '{}'::jsonb, '{}'::jsonb, '', '', 0, %(now)s
-FROM unnest(%(offices)s::bigint[], %(dues)s::int[]) AS d(office_id, due)
-JOIN unnest(%(slots)s::timestamptz[], %(kinds)s::text[], %(expiries)s::timestamptz[],
-            %(dates)s::date[]) WITH ORDINALITY AS s(slot, kind, expires_at, office_date, n)
-  ON s.n = d.due + 1
-JOIN cameras_camera c ON c.office_id = d.office_id AND c.enabled
+INSERT INTO cameras_observation ({columns})
+SELECT c.id, s.slot, s.office_date, s.kind, s.expires_at, 'pending', %s, 1,
+       '', '', '', '{{}}'::jsonb, '{{}}'::jsonb, '', '', 0, %s
+FROM ({offices}) AS o
+JOIN g USING (gov, own, iv, oc, cov, ah, nc, phase)
+JOIN s ON s.n = g.due + 1
+JOIN cameras_camera c ON c.office_id = o.id AND c.enabled
 ORDER BY c.id, s.slot
 ON CONFLICT (camera_id, slot) DO NOTHING
 RETURNING id, extract(epoch FROM expires_at)::float8
 """
-INSERTED_COLUMNS = frozenset(
-    _INSERT_DUE_SQL.split("(", 2)[1].split(")", 1)[0].replace("\n", "").replace(" ", "").split(",")
-)
 
 
-def _insert_dispatched(plan: DuePlan, now: datetime) -> list[tuple[int, datetime]]:
-    if not plan.pairs:
+_SORT_MEMORY = "64MB"
+
+
+def _insert_grouped(
+    plan: GroupPlan, office_ids: Sequence[int] | None, now: datetime
+) -> list[tuple[int, datetime]]:
+    """One statement: every due row of every group, born dispatched; only this tick's inserts
+    come back (sorted by id: the insert goes in camera order)."""
+    if not plan.dues:
         return []
+    # The join to the enabled cameras below stands for the candidates' "has a camera".
+    offices_sql, params = _grouped_offices_sql(office_ids, with_camera=False)
+    columns = [list(column) for column in zip(*(key for key, _ in plan.dues), strict=True)]
+    sql = _INSERT_GROUPED_SQL.format(columns=_INSERTED_COLUMNS_SQL, offices=offices_sql)
     with connection.cursor() as cursor:
+        # The rows are sorted in camera order before they go in (two ticks at once then wait
+        # on each other's rows in the same order): in memory, not in temporary files.
+        cursor.execute(f"SET LOCAL work_mem = '{_SORT_MEMORY}'")
         cursor.execute(
-            _INSERT_DUE_SQL,
-            {
-                "now": now,
-                # 100,000 integers as one array literal: a fraction of the cost of adapting
-                # them one by one (they are ints from our own rows, never user text).
-                "offices": _int_array(office_id for office_id, _ in plan.pairs),
-                "dues": _int_array(due for _, due in plan.pairs),
-                "slots": [slot.at for slot in plan.slots],
-                "kinds": [slot.kind for slot in plan.slots],
-                "expiries": [slot.expires_at for slot in plan.slots],
-                "dates": [slot.office_date for slot in plan.slots],
-            },
+            sql,
+            [
+                *columns,
+                [due for _, due in plan.dues],
+                [slot.at for slot in plan.slots],
+                [slot.kind for slot in plan.slots],
+                [slot.expires_at for slot in plan.slots],
+                [slot.office_date for slot in plan.slots],
+                now,
+                now,
+                plan.own,
+                *params,
+            ],
         )
         rows = cursor.fetchall()
+    return _with_expiries(rows, plan.slots)
+
+
+def _with_expiries(
+    rows: list[tuple[int, float]], slots: list[DueSlot]
+) -> list[tuple[int, datetime]]:
     # Expiries come back as epoch seconds: the due slots share a few distinct values, and
     # parsing 100,000 timestamps would cost more than the insert.
-    expiries = {slot.expires_at.timestamp(): slot.expires_at for slot in plan.slots}
+    expiries = {slot.expires_at.timestamp(): slot.expires_at for slot in slots}
+    rows.sort()
     return [(pk, expiries.get(epoch) or datetime.fromtimestamp(epoch, UTC)) for pk, epoch in rows]
-
-
-def _int_array(values: Iterable[int]) -> str:
-    return "{" + ",".join(map(str, values)) + "}"
 
 
 # Slots of the range inserted earlier but not (or no longer) dispatched: a message the broker

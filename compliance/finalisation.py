@@ -72,7 +72,7 @@ def finalise_step(day: date, now: datetime, batch_size: int | None = None) -> Fi
             )
             return FinalisationStep(day, 0, locked.offices_final, done=True)
         finished, running = verdict_batches.split_by_day_end(offices.values(), day, now)
-        verdict_batches.judge_loaded(offices, finished, None)
+        verdict_batches.judge_loaded(offices, finished, None, keep_rows=False)
         if running:
             wait_until = min(
                 verdict_batches.end_of_day(offices[office_id], day) for office_id, _ in running

@@ -8,6 +8,7 @@ one office, so a batch gives the same verdicts as office-by-office refreshes. St
 are never touched (the upsert leaves the override columns alone).
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -159,12 +160,17 @@ def _judging_clock(
 
 
 def judge_loaded(
-    offices: Mapping[int, Office], pairs: Sequence[tuple[int, date]], now: datetime | None
+    offices: Mapping[int, Office],
+    pairs: Sequence[tuple[int, date]],
+    now: datetime | None,
+    keep_rows: bool = True,
 ) -> list[JudgedDay]:
     """Judge and upsert the office days of already loaded offices (one batch, one transaction).
 
     Nine queries whatever the number of pairs: calendars (5), cameras and observations (2), verdict
     upsert (1, none when nothing can be judged yet), security events (2, fewer when none).
+    `keep_rows=False` (the nightly finalisation) leaves `JudgedDay.row` None: on PostgreSQL the
+    verdicts then go in as column arrays, without a model instance per office day.
     """
     pairs = [pair for pair in pairs if pair[0] in offices]
     if not pairs:
@@ -175,7 +181,7 @@ def judge_loaded(
     contacts = last_contacts(list(offices))
     real_now = now or timezone.now()
     judged: list[JudgedDay] = []
-    verdict_rows: list[DailyVerdict] = []
+    verdict_values: list[tuple[object, ...]] = []
     events: list[SecurityEvent] = []
     presence_by_pair: dict[tuple[int, date], list[domain.CheckResult]] = {}
     decided: list[tuple[Office, date, domain.OfficeDay, list[domain.CheckResult], domain.Verdict]]
@@ -207,22 +213,23 @@ def judge_loaded(
             if check.observation_id is not None
         ]
         if verdict.kind is not None:
-            verdict_rows.append(_verdict_row(office, day, office_day, verdict, verdict.kind, zone))
+            verdict_values.append(
+                _verdict_values(office_id, day, office_day, verdict, verdict.kind, zone)
+            )
         decided.append((office, day, office_day, checks, verdict))
     with transaction.atomic():
-        rows = {
-            (row.office_id, row.date): row
-            for row in (
-                DailyVerdict.objects.bulk_create(
-                    verdict_rows,
-                    update_conflicts=True,
-                    unique_fields=["office", "date"],
-                    update_fields=list(VERDICT_COMPUTED_FIELDS),
-                )
-                if verdict_rows
-                else []
+        rows: dict[tuple[int, date], DailyVerdict] = {}
+        if verdict_values and not keep_rows and connection.vendor == "postgresql":
+            _upsert_verdict_values(verdict_values)
+        elif verdict_values:
+            upserted = DailyVerdict.objects.bulk_create(
+                [_verdict_row(values, offices[values[0]]) for values in verdict_values],  # type: ignore[index]
+                update_conflicts=True,
+                unique_fields=["office", "date"],
+                update_fields=list(VERDICT_COMPUTED_FIELDS),
             )
-        }
+            if keep_rows:
+                rows = {(row.office_id, row.date): row for row in upserted}
         known: set[int] = set()
         if events:
             known = set(
@@ -264,15 +271,13 @@ def _settled_checks(
     checks: dict[tuple[int, date], list[domain.CheckResult]] = defaultdict(list)
     if not office_of_camera:
         return checks
-    rows: Iterable[tuple[int, date, int, datetime, str, int | None]]
     if connection.vendor == "postgresql":
-        rows = _settled_rows_postgresql(list(office_of_camera), sorted(days))
-    else:
-        rows = (
-            Observation.objects.filter(camera_id__in=list(office_of_camera), office_date__in=days)
-            .exclude(status__in=UNSETTLED)
-            .values_list("camera_id", "office_date", "pk", "slot", "status", "people_in_zone")
-        )
+        return _settled_checks_postgresql(office_of_camera, sorted(days))
+    rows = (
+        Observation.objects.filter(camera_id__in=list(office_of_camera), office_date__in=days)
+        .exclude(status__in=UNSETTLED)
+        .values_list("camera_id", "office_date", "pk", "slot", "status", "people_in_zone")
+    )
     for camera_id, office_date, pk, slot, status, people in rows:
         checks[(office_of_camera[camera_id], office_date)].append(
             check_result(pk, slot, status, people)
@@ -283,53 +288,109 @@ def _settled_checks(
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _settled_rows_postgresql(
-    camera_ids: list[int], days: list[date]
-) -> Iterator[tuple[int, date, int, datetime, str, int | None]]:
-    """The same rows as the ORM query, with each slot read as microseconds since the epoch:
-    Django's time-zone aware timestamp loader is pure Python and cost 10 us a row, more than
-    everything else in judging a check. Slots repeat (every office has the same grid), so
-    each distinct instant is built once."""
+def _settled_checks_postgresql(
+    office_of_camera: Mapping[int, int], days: list[date]
+) -> dict[tuple[int, date], list[domain.CheckResult]]:
+    """`_settled_checks`' result from one query, read the cheap way: each slot as microseconds
+    since the epoch (Django's time-zone aware timestamp loader is pure Python and cost 10 us a
+    row, more than everything else in judging a check; slots repeat, every office has the same
+    grid, so each distinct instant is built once) and `check_result`'s reading of the status
+    and people done in SQL (usable: status 'ok'; people 0 unless usable)."""
     instants: dict[int, datetime] = {}
+    checks: dict[tuple[int, date], list[domain.CheckResult]] = defaultdict(list)
+    usable = [str(status) for status in _USABLE]
+    ok, no_data = domain.CheckStatus.OK, domain.CheckStatus.NO_DATA
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             SELECT camera_id, office_date, id,
-                (EXTRACT(EPOCH FROM slot) * 1000000)::bigint, status, people_in_zone
+                (EXTRACT(EPOCH FROM slot) * 1000000)::bigint, status = ANY(%s),
+                CASE WHEN status = ANY(%s) THEN coalesce(people_in_zone, 0) ELSE 0 END
             FROM {Observation._meta.db_table}
             WHERE camera_id = ANY(%s) AND office_date = ANY(%s) AND NOT (status = ANY(%s))
             """,  # noqa: S608 (the table name from the model; every value is a parameter)
-            [camera_ids, days, [str(status) for status in UNSETTLED]],
+            [usable, usable, list(office_of_camera), days, [str(status) for status in UNSETTLED]],
         )
-        for camera_id, office_date, pk, micros, status, people in cursor.fetchall():
+        for camera_id, office_date, pk, micros, is_usable, people in cursor.fetchall():
             slot = instants.get(micros)
             if slot is None:
                 slot = instants[micros] = _EPOCH + timedelta(microseconds=micros)
-            yield camera_id, office_date, pk, slot, status, people
+            checks[(office_of_camera[camera_id], office_date)].append(
+                domain.CheckResult(slot, ok if is_usable else no_data, people, pk)
+            )
+    return checks
 
 
-def _verdict_row(
-    office: Office,
+# The computed columns of a verdict row, in the order `_verdict_values` gives them.
+_VERDICT_VALUE_FIELDS = (
+    "office_id",
+    "date",
+    "status",
+    "is_final",
+    "scheduled_open",
+    "opened_at",
+    "minutes_late",
+    "coverage",
+    "first_arrival",
+    "staffed_share",
+    "evidence_observation_ids",
+    "reason",
+)
+
+
+def _verdict_values(
+    office_id: int,
     day: date,
     office_day: domain.OfficeDay,
     verdict: domain.Verdict,
     kind: domain.VerdictKind,
     zone: ZoneInfo,
-) -> DailyVerdict:
+) -> tuple[object, ...]:
+    """The computed columns of the office day's verdict row (see _VERDICT_VALUE_FIELDS)."""
     scheduled_open = None
     if office_day.hours is not None:
         scheduled_open = datetime.combine(day, office_day.hours.open, tzinfo=zone).astimezone(UTC)
-    return DailyVerdict(
-        office=office,
-        date=day,
-        status=kind.value,
-        is_final=verdict.state is domain.VerdictState.FINAL,
-        scheduled_open=scheduled_open,
-        opened_at=verdict.opened_at,
-        minutes_late=verdict.minutes_late,
-        coverage=round(verdict.coverage, 4),
-        first_arrival=verdict.first_arrival,
-        staffed_share=verdict.staffed_share,
-        evidence_observation_ids=list(verdict.evidence_observation_ids),
-        reason=verdict.reason.value,
+    return (
+        office_id,
+        day,
+        kind.value,
+        verdict.state is domain.VerdictState.FINAL,
+        scheduled_open,
+        verdict.opened_at,
+        verdict.minutes_late,
+        round(verdict.coverage, 4),
+        verdict.first_arrival,
+        verdict.staffed_share,
+        list(verdict.evidence_observation_ids),
+        verdict.reason.value,
     )
+
+
+def _verdict_row(values: tuple[object, ...], office: Office) -> DailyVerdict:
+    fields = dict(zip(_VERDICT_VALUE_FIELDS, values, strict=True))
+    del fields["office_id"]
+    return DailyVerdict(office=office, **fields)
+
+
+# The upsert without model instances (PostgreSQL): the same columns set from EXCLUDED as the
+# ORM's bulk_create(update_conflicts=True) over VERDICT_COMPUTED_FIELDS; overrides untouched.
+_UPSERT_VERDICTS_SQL = f"""
+INSERT INTO {DailyVerdict._meta.db_table} (
+    {", ".join(_VERDICT_VALUE_FIELDS)}, computed_at, override_status, override_reason
+)
+SELECT v.*, %s, '', ''
+FROM unnest(%s::bigint[], %s::date[], %s::text[], %s::bool[], %s::timestamptz[],
+            %s::timestamptz[], %s::int[], %s::float8[], %s::timestamptz[], %s::float8[],
+            %s::jsonb[], %s::text[]) AS v
+ON CONFLICT (office_id, date) DO UPDATE SET
+    {", ".join(f"{field} = EXCLUDED.{field}" for field in VERDICT_COMPUTED_FIELDS)}
+"""  # noqa: S608 (table and column names from the model; every value is a parameter)
+
+
+def _upsert_verdict_values(values: list[tuple[object, ...]]) -> None:
+    """One statement for a batch's verdicts, the values as one array per column."""
+    columns: list[list[object]] = [list(column) for column in zip(*values, strict=True)]
+    evidence = _VERDICT_VALUE_FIELDS.index("evidence_observation_ids")
+    columns[evidence] = [json.dumps(ids) for ids in columns[evidence]]
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT_VERDICTS_SQL, [timezone.now(), *columns])

@@ -23,7 +23,7 @@ from django.utils.translation import pgettext
 from complaints.models import Complaint
 from complaints.selectors import overdue_complaints
 from compliance.models import DailyVerdict, VerdictStatus
-from places.models import Office
+from places.models import LocalGovernment, Office
 from reports.rows import (
     LATE,
     DailyReportMeta,
@@ -44,7 +44,10 @@ __all__ = [
     "status_legend",
 ]
 
+# Rows fetched at a time from a streamed query: the memory of an export is a chunk of rows
+# (offices, or a day's verdicts: one per office; a month's verdicts: 30 per office).
 _VERDICT_CHUNK = 5000
+_OFFICE_CHUNK = 500
 
 
 def status_legend() -> StatusLegend:
@@ -91,9 +94,8 @@ def _offices(first: date, last: date, government_code: str | None) -> QuerySet[O
     return offices.select_related("kecamatan__local_government").order_by(*WEB_OFFICE_ORDER)
 
 
-def _heading(offices: list[Office]) -> tuple[str, str, ZoneInfo]:
-    """Government name, zone label and report zone of a set of offices."""
-    governments = {o.kecamatan.local_government_id: o.kecamatan.local_government for o in offices}
+def _heading_of(governments: Mapping[int, LocalGovernment]) -> tuple[str, str, ZoneInfo]:
+    """Government name, zone label and report zone of the offices of these governments."""
     zones = sorted({g.time_zone for g in governments.values()})
     if len(governments) == 1:
         name = str(next(iter(governments.values())))
@@ -120,10 +122,12 @@ def _reason_notes() -> dict[str, str]:
     }
 
 
-def _note(verdict: DailyVerdict, reasons: Mapping[str, str]) -> str:
-    if verdict.override_status:
-        return _("Dikoreksi petugas: %(reason)s") % {"reason": verdict.override_reason}
-    return reasons.get(verdict.reason, "")
+def _note(
+    override_status: str, override_reason: str, reason: str, reasons: Mapping[str, str]
+) -> str:
+    if override_status:
+        return _("Dikoreksi petugas: %(reason)s") % {"reason": override_reason}
+    return reasons.get(reason, "")
 
 
 def daily_report(
@@ -132,56 +136,98 @@ def daily_report(
     now: datetime | None = None,
     government_code: str | None = None,
 ) -> tuple[DailyReportMeta, list[DailyRow]]:
-    """Rows of the daily report for the local date ``day`` (two queries plus complaints).
+    """Rows of the daily report for the local date ``day`` (four queries, see
+    `daily_report_rows`), as a list."""
+    meta, rows = daily_report_rows(day, kind_label, now, government_code)
+    return meta, list(rows)
+
+
+def daily_report_rows(
+    day: date,
+    kind_label: str,
+    now: datetime | None = None,
+    government_code: str | None = None,
+) -> tuple[DailyReportMeta, Iterator[DailyRow]]:
+    """The daily report's heading and its rows as they stream from the database (the
+    heading's governments, then offices, verdicts and complaints: four queries), so a CSV of
+    5,000 offices holds one office at a time.
 
     Times are wall-clock times in each office's government zone; ``now`` (aware, default the
     clock) is printed as the generation time.
     """
-    offices = list(_offices(day, day, government_code))
-    verdicts = {
-        v.office_id: v
-        for v in DailyVerdict.objects.filter(
-            date=day, office__in=_offices(day, day, government_code).values("pk")
-        )
-    }
-    complaints = complaint_counts(day, day)
-    government, zone_text, report_zone = _heading(offices)
-    reasons = _reason_notes()
-    rows = []
-    for office in offices:
-        zone = ZoneInfo(office.kecamatan.local_government.time_zone)
-        verdict = verdicts.get(office.pk)
-        complaints_today = complaints.get((office.pk, day), 0)
-        if verdict is None:
-            rows.append(
-                DailyRow(
-                    office.code,
-                    office.kecamatan.name,
-                    office.name,
-                    None,
-                    complaints=complaints_today,
-                )
-            )
-            continue
-        scheduled = _local_time(verdict.scheduled_open, zone)
-        opened = _local_time(verdict.opened_at, zone)
-        rows.append(
-            DailyRow(
-                office_code=office.code,
-                kecamatan=office.kecamatan.name,
-                kelurahan=office.name,
-                status=verdict.effective_status,
-                scheduled_open=scheduled.time() if scheduled else None,
-                opened_at=opened.time() if opened else None,
-                minutes_late=verdict.minutes_late,
-                coverage=verdict.coverage,
-                complaints=complaints_today,
-                note=_note(verdict, reasons),
-            )
-        )
+    government, zone_text, report_zone = _heading_of(_governments_of(day, day, government_code))
     generated = timezone.localtime(now or timezone.now(), report_zone).replace(tzinfo=None)
     meta = DailyReportMeta(government, day, kind_label, generated, zone_text)
-    return meta, rows
+    return meta, _daily_rows(day, government_code)
+
+
+def _governments_of(
+    first: date, last: date, government_code: str | None
+) -> dict[int, LocalGovernment]:
+    """The governments of the offices a report of [first, last] lists (one query)."""
+    in_report = _offices(first, last, government_code).order_by()
+    governments = LocalGovernment.objects.filter(
+        pk__in=in_report.values("kecamatan__local_government_id")
+    )
+    return {row.pk: row for row in governments}
+
+
+def _daily_rows(day: date, government_code: str | None) -> Iterator[DailyRow]:
+    complaints = complaint_counts(day, day)
+    reasons = _reason_notes()
+    verdicts = (
+        DailyVerdict.objects.filter(
+            date=day, office__in=_offices(day, day, government_code).values("pk")
+        )
+        .order_by(*(f"office__{key}" for key in WEB_OFFICE_ORDER))
+        .values_list(
+            "office_id",
+            "status",
+            "override_status",
+            "override_reason",
+            "reason",
+            "scheduled_open",
+            "opened_at",
+            "minutes_late",
+            "coverage",
+        )
+        .iterator(chunk_size=_OFFICE_CHUNK)
+    )
+    offices = (
+        _offices(day, day, government_code)
+        .values_list(
+            "pk", "code", "kecamatan__name", "name", "kecamatan__local_government__time_zone"
+        )
+        .iterator(chunk_size=_OFFICE_CHUNK)
+    )
+    pending = next(verdicts, None)
+    for office_id, code, kecamatan, kelurahan, zone_name in offices:
+        complaints_today = complaints.get((office_id, day), 0)
+        if pending is None or pending[0] != office_id:
+            yield DailyRow(code, kecamatan, kelurahan, None, complaints=complaints_today)
+            continue
+        _id, status, override, override_reason, reason, scheduled_at, opened_at, late, coverage = (
+            pending
+        )
+        pending = next(verdicts, None)
+        zone = ZoneInfo(zone_name)
+        scheduled = _local_time(scheduled_at, zone)
+        opened = _local_time(opened_at, zone)
+        yield DailyRow(
+            office_code=code,
+            kecamatan=kecamatan,
+            kelurahan=kelurahan,
+            status=override or status,
+            scheduled_open=scheduled.time() if scheduled else None,
+            opened_at=opened.time() if opened else None,
+            minutes_late=late,
+            coverage=coverage,
+            complaints=complaints_today,
+            note=_note(override, override_reason, reason, reasons),
+        )
+    # QuerySet.iterator() returns a generator; the stub declares only Iterator.
+    verdicts.close()  # type: ignore[attr-defined]
+    offices.close()  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -203,22 +249,22 @@ def monthly_report(
     now: datetime | None = None,
     government_code: str | None = None,
 ) -> MonthlyReport:
-    """The office-by-day statuses of a month, grouped by kecamatan (three queries in all).
+    """The office-by-day statuses of a month, grouped by kecamatan (four queries in all).
 
-    Offices load at once; verdicts stream in office order with ``.iterator()`` and are merged
-    into one row per office, so memory stays at one office's month plus the office list.
+    The heading reads the offices' governments (one row each); offices and verdicts then
+    stream together in office order with ``.iterator()`` and are merged into one row per
+    office, so memory stays at one office's month whatever the number of offices.
     """
     days = month_days(year, month)
     first, last = days[0], days[-1]
-    offices = list(_offices(first, last, government_code))
-    government, zone_text, report_zone = _heading(offices)
+    government, zone_text, report_zone = _heading_of(_governments_of(first, last, government_code))
     generated = timezone.localtime(now or timezone.now(), report_zone).replace(tzinfo=None)
     meta = MonthlyReportMeta(government, year, month, days, generated, zone_text)
-    return MonthlyReport(meta, _monthly_rows(offices, first, last, government_code))
+    return MonthlyReport(meta, _monthly_rows(first, last, government_code))
 
 
 def _monthly_rows(
-    offices: list[Office], first: date, last: date, government_code: str | None
+    first: date, last: date, government_code: str | None
 ) -> Iterator[MonthlyOfficeRow]:
     n_days = (last - first).days + 1
     complaints = complaint_counts(first, last)
@@ -234,11 +280,16 @@ def _monthly_rows(
         .values_list("office_id", "date", "status", "override_status", "minutes_late")
         .iterator(chunk_size=_VERDICT_CHUNK)
     )
+    offices = (
+        _offices(first, last, government_code)
+        .values_list("pk", "code", "kecamatan__name", "name")
+        .iterator(chunk_size=_OFFICE_CHUNK)
+    )
     pending = next(verdicts, None)
-    for office in offices:
+    for office_id, office_code, kecamatan, kelurahan in offices:
         statuses: list[str | None] = [None] * n_days
         minutes = 0
-        while pending is not None and pending[0] == office.pk:
+        while pending is not None and pending[0] == office_id:
             _office_id, day, status, override, late_by = pending
             effective = override or status
             statuses[(day - first).days] = effective
@@ -246,15 +297,16 @@ def _monthly_rows(
                 minutes += late_by
             pending = next(verdicts, None)
         yield MonthlyOfficeRow(
-            office_code=office.code,
-            kecamatan=office.kecamatan.name,
-            kelurahan=office.name,
+            office_code=office_code,
+            kecamatan=kecamatan,
+            kelurahan=kelurahan,
             statuses=tuple(statuses),
             minutes_late_total=minutes,
-            complaints=complaints_per_office.get(office.pk, 0),
+            complaints=complaints_per_office.get(office_id, 0),
         )
     # QuerySet.iterator() returns a generator; the stub declares only Iterator.
     verdicts.close()  # type: ignore[attr-defined]
+    offices.close()  # type: ignore[attr-defined]
 
 
 def overdue_complaint_rows(

@@ -97,7 +97,7 @@ def daily_xlsx(
 def daily_csv_lines(
     day: date, now: datetime | None = None, government_code: str | None = None
 ) -> Iterator[str]:
-    meta, rows = selectors.daily_report(day, _daily_kind_label(None), now, government_code)
+    meta, rows = selectors.daily_report_rows(day, _daily_kind_label(None), now, government_code)
     return csv_export.daily_csv_lines(rows, meta, selectors.status_legend())
 
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-__all__ = ["office_phase"]
+__all__ = ["PHASE_MULTIPLIER", "PHASE_WORD", "office_phase"]
 
 # Knuth's multiplicative hash: the golden-ratio multiple of 2**32 spreads consecutive ids over
 # the whole range (no clustering of one government's offices, whose ids are consecutive).
 _GOLDEN = 2654435761
 _WORD = 1 << 32
+# The same constants for a database that computes the phase in SQL (compliance.claiming).
+PHASE_MULTIPLIER = _GOLDEN
+PHASE_WORD = _WORD
 
 
 def office_phase(office_id: int, spread: timedelta) -> timedelta:

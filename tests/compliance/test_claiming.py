@@ -128,3 +128,48 @@ def test_the_tick_sends_one_message_per_group_and_releases_a_refused_group(
             assert (dispatched_at, count) == (wita(7, 30), 1)
         else:  # the refused group goes out with the next tick
             assert (dispatched_at, count) == (None, 0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spread", [False, True])
+def test_the_grouped_claim_inserts_exactly_what_the_row_planner_plans(offices, settings, spread):
+    """Mixed policies, an office with its own hours, an excused one, across the opening, the
+    afternoon, the evening and midnight: the claim (grouped in SQL on PostgreSQL) inserts the
+    (office, slot, kind, expiry, office date) rows of `plan_due`, the offices read one by one."""
+    settings.CHECK_PHASE_SPREAD = spread
+    for n, office in enumerate(offices):
+        office.opening_interval_minutes = (5, 10, 15)[n % 3]
+        office.open_checks_needed = 1 + n % 2
+        office.coverage_threshold = (0.6, 0.45)[n % 2]
+        office.after_hours_checks = n % 4 == 1
+        office.night_checks = n % 5 == 2
+        office.save()
+    own = offices[3]
+    for weekday in range(7):
+        OpeningHours.objects.create(
+            local_government=own.kecamatan.local_government,
+            office=own,
+            weekday=weekday,
+            opens_at=time(9, 0),
+            closes_at=time(15, 0),
+        )
+    Excuse.objects.create(office=offices[4], date_from=TUESDAY, date_to=TUESDAY, reason="banjir")
+    ticks = [wita(7, 31), wita(7, 45), wita(9, 5), wita(16, 10), wita(20, 3)]
+    ticks.append(datetime.combine(TUESDAY + timedelta(days=1), time(0, 2), tzinfo=WITA))
+    for now in ticks:
+        since = now - services.TICK_LOOKBACK
+        plan = claiming.plan_due(since, now, None)
+        expected = {
+            (office_id, slot.at, slot.kind, slot.expires_at, slot.office_date)
+            for office_id, slot in ((office_id, plan.slots[due]) for office_id, due in plan.pairs)
+        }
+        claim = claiming.claim_due_checks(since, now)
+        inserted = set(
+            Observation.objects.filter(pk__in=[pk for pk, _ in claim.dispatched]).values_list(
+                "camera__office_id", "slot", "kind", "expires_at", "office_date"
+            )
+        )
+        assert inserted == expected, now
+        assert claim.slots_due == len(plan.pairs)
+        assert claim.offices_considered == plan.offices_considered
+    assert Observation.objects.filter(camera__office=own).exists()

@@ -148,3 +148,29 @@ def test_recompute_judges_every_office_in_batches(offices, monkeypatch):
     assert len(rows) == DailyVerdict.objects.count() == active
     assert all(row.is_final for row in rows)
     assert [row.office_id for row in rows] == sorted(row.office_id for row in rows)
+
+
+def test_the_nightly_upsert_without_rows_writes_what_the_rows_path_writes(offices):
+    """The finalisation's upsert (`keep_rows=False`: column arrays on PostgreSQL, no model per
+    office day) and the recompute's (model rows) write the same verdicts, and both keep a
+    staff override."""
+    loaded = verdict_batches.offices_for_judging([office.pk for office in offices])
+    pairs = [(office.pk, TUESDAY) for office in offices]
+    kept = verdict_batches.judge_loaded(loaded, pairs, None)
+    assert all(day.row is not None for day in kept)
+    by_rows = verdicts()
+    DailyVerdict.objects.filter(office=offices[1]).update(
+        override_status="on_time", override_reason="rapat di luar", status="not_opened"
+    )
+    DailyVerdict.objects.filter(office=offices[2]).delete()
+
+    judged = verdict_batches.judge_loaded(loaded, pairs, None, keep_rows=False)
+
+    assert all(day.row is None for day in judged)
+    assert [day.verdict for day in judged] == [day.verdict for day in kept]
+    by_values = verdicts()
+    assert by_values[1].pop("override_status") == "on_time"
+    assert by_values[1].pop("override_reason") == "rapat di luar"
+    by_rows[1].pop("override_status"), by_rows[1].pop("override_reason")
+    assert by_values == by_rows
+    assert all(row["is_final"] for row in by_values)

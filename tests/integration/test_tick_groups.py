@@ -18,7 +18,7 @@ from django.utils import timezone
 from cameras.models import Camera, Observation, ObservationStatus
 from cameras.services import claim_lease
 from cameras.tasks import run_camera_checks
-from compliance import services
+from compliance import claiming, domain, services
 from devtools.management.commands.bench_tick import Command as BenchTick
 from places.models import Office
 from tests.camservers.snapshot_camera import FlakyCamera
@@ -154,3 +154,22 @@ def test_bench_tick_claims_every_office_in_the_same_number_of_queries():
     assert all(parsed), lines
     assert [(m[1], m[2]) for m in parsed if m] == [("5", "5"), ("300", "300")]
     assert len({m[3] for m in parsed if m}) == 1
+
+
+def test_postgresql_computes_the_same_phase_as_the_domain():
+    assert connection.vendor == "postgresql"
+    ids = [1, 2, 3, 65, 4096, 99_991, 2**31 - 1, 2**31 + 7, 2**40 + 3, 2**62 + 11]
+    minutes = [1, 5, 10, 15, 60]
+    expression = claiming.phase_sql("o.id", "m.iv")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT o.id, m.iv, {expression} FROM unnest(%s::bigint[]) AS o(id),"  # noqa: S608
+            " unnest(%s::int[]) AS m(iv)",
+            [ids, minutes],
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == len(ids) * len(minutes)
+    for office_id, interval, seconds in rows:
+        assert timedelta(seconds=seconds) == domain.office_phase(
+            office_id, timedelta(minutes=interval)
+        )
