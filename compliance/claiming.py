@@ -147,13 +147,7 @@ def plan_due(since: datetime, now: datetime, office_ids: Sequence[int] | None) -
     for (zone_name, day_at, policy_at), members in groups.items():
         zone = zones[zone_name]
         planned = [(0, office_days[day_at], check_policies[policy_at])]
-        for _, slot in domain.plan_due_slots(planned, zone=zone, since=since, now=now):
-            due = DueSlot(
-                slot.at, slot.kind.value, slot.expires_at, slot.at.astimezone(zone).date()
-            )
-            if (index := index_of.get(due)) is None:
-                index = index_of[due] = len(slots)
-                slots.append(due)
+        for index in _slot_indexes(planned, zone, since, now, slots, index_of):
             pairs.extend((office_id, index) for office_id in members)
     return DuePlan(len(rows), slots, pairs)
 
@@ -164,6 +158,26 @@ def plan_due(since: datetime, now: datetime, office_ids: Sequence[int] | None) -
 # `domain.office_phase` in SQL (the same integers: numeric for the product, then a shift).
 _GROUP_COLUMNS = ("gov", "own", "iv", "oc", "cov", "ah", "nc", "phase")
 _GroupKey = tuple[int, int, int, int, float, bool, bool, int]
+
+
+def _slot_indexes(
+    planned: list[tuple[int, domain.OfficeDay, domain.CheckPolicy]],
+    zone: ZoneInfo,
+    since: datetime,
+    now: datetime,
+    slots: list[DueSlot],
+    index_of: dict[DueSlot, int],
+) -> list[int]:
+    """The due slots of `planned` in (since, now] as indexes into `slots`, each distinct slot
+    appended once (the insert's arrays name slots by index)."""
+    indexes = []
+    for _, slot in domain.plan_due_slots(planned, zone=zone, since=since, now=now):
+        due = DueSlot(slot.at, slot.kind.value, slot.expires_at, slot.at.astimezone(zone).date())
+        if (index := index_of.get(due)) is None:
+            index = index_of[due] = len(slots)
+            slots.append(due)
+        indexes.append(index)
+    return indexes
 
 
 def phase_sql(office_id: str, interval_minutes: str) -> str:
@@ -257,13 +271,7 @@ def plan_due_groups(since: datetime, now: datetime, office_ids: Sequence[int] | 
                 )
             planned.append((0, office_day, policy))
         zone = zones[zone_name]
-        for _, slot in domain.plan_due_slots(planned, zone=zone, since=since, now=now):
-            due = DueSlot(
-                slot.at, slot.kind.value, slot.expires_at, slot.at.astimezone(zone).date()
-            )
-            if (index := index_of.get(due)) is None:
-                index = index_of[due] = len(slots)
-                slots.append(due)
+        for index in _slot_indexes(planned, zone, since, now, slots, index_of):
             dues.append((key, index))
             slots_due += members
     return GroupPlan(considered, slots_due, slots, dues, own)

@@ -321,20 +321,12 @@ def _settled_checks_postgresql(
     return checks
 
 
-# The computed columns of a verdict row, in the order `_verdict_values` gives them.
+# The columns of a verdict row that `_verdict_values` gives, in its order: the key, then what
+# the engine computes (computed_at is the writer's clock, not the verdict's).
 _VERDICT_VALUE_FIELDS = (
     "office_id",
     "date",
-    "status",
-    "is_final",
-    "scheduled_open",
-    "opened_at",
-    "minutes_late",
-    "coverage",
-    "first_arrival",
-    "staffed_share",
-    "evidence_observation_ids",
-    "reason",
+    *(field for field in VERDICT_COMPUTED_FIELDS if field != "computed_at"),
 )
 
 

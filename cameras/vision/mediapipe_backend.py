@@ -464,14 +464,18 @@ class MediapipeDetector:
             # Outputs 0 (landmarks) and 1 (pose presence).
             self._landmarks = _TfliteGraph(_POSE_LANDMARK_MODEL, (256, 256), 0.0, outputs=(0, 1))
 
+    def _work_rgb(self, frame_bgr: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], float]:
+        """The models loaded and the frame at the working size, as RGB, with its scale (under
+        the lock)."""
+        self.load()
+        work, scale = resize_long_side(frame_bgr, WORK_LONG_SIDE)
+        return cast(NDArray[np.uint8], cv2.cvtColor(work, cv2.COLOR_BGR2RGB)), scale
+
     def detect(self, frame_bgr: NDArray[np.uint8]) -> Detection:
         """Count people in a BGR uint8 frame; boxes are in the input frame's pixels."""
-        if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3:
-            raise ValueError("expected an HxWx3 BGR frame")
+        _expect_bgr(frame_bgr)
         with self._lock:
-            self.load()
-            work, scale = resize_long_side(frame_bgr, WORK_LONG_SIDE)
-            rgb = cast(NDArray[np.uint8], cv2.cvtColor(work, cv2.COLOR_BGR2RGB))
+            rgb, scale = self._work_rgb(frame_bgr)
             people, faces, candidates = self._detect_work(rgb)
         height, width = frame_bgr.shape[:2]
         return Detection(
@@ -485,12 +489,9 @@ class MediapipeDetector:
         """Every face of the cheap whole-frame face pass above the model's floor, for blurring
         only (never counted): the evidence of a burst that ran no counting model still hides
         any face the empty-scene rule might have missed. About a tenth of `detect`."""
-        if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3:
-            raise ValueError("expected an HxWx3 BGR frame")
+        _expect_bgr(frame_bgr)
         with self._lock:
-            self.load()
-            work, scale = resize_long_side(frame_bgr, WORK_LONG_SIDE)
-            rgb = cast(NDArray[np.uint8], cv2.cvtColor(work, cv2.COLOR_BGR2RGB))
+            rgb, scale = self._work_rgb(frame_bgr)
             work_height, work_width = rgb.shape[:2]
             regions = _numbered_regions(work_width, work_height, self.config.face_layouts[:1])
             faces = self._run_passes(rgb, self._face, regions)
@@ -510,15 +511,12 @@ class MediapipeDetector:
         "zoom-pose" / "zoom-face"; boxes in input pixels. The other upright poses of at least
         `candidate_min` are the result's `candidates` (source "zoom-pose"), for the burst rules.
         """
-        if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3:
-            raise ValueError("expected an HxWx3 BGR frame")
+        _expect_bgr(frame_bgr)
         height, width = frame_bgr.shape[:2]
         if not regions:
             return Detection(people=(), frame_shape=(height, width))
         with self._lock:
-            self.load()
-            work, scale = resize_long_side(frame_bgr, WORK_LONG_SIDE)
-            rgb = cast(NDArray[np.uint8], cv2.cvtColor(work, cv2.COLOR_BGR2RGB))
+            rgb, scale = self._work_rgb(frame_bgr)
             crops = [crop for r in regions for crop in _zoom_crops(r, scale, rgb.shape)]
             crops = crops[:ZOOM_MAX_CROPS]
             people, candidates = self._zoom_people(rgb, crops) if crops else ([], [])
@@ -765,6 +763,11 @@ ZOOM_MIN_SIDE = 112
 ZOOM_MARGIN = 0.25  # share of the region's longer side added around it
 ZOOM_MAX_SHARE = 0.6  # largest zoom crop, as a share of the frame's sides
 ZOOM_MAX_CROPS = 6  # cost bound: at most this many zoomed crops per frame
+
+
+def _expect_bgr(frame_bgr: NDArray[np.uint8]) -> None:
+    if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3:
+        raise ValueError("expected an HxWx3 BGR frame")
 
 
 def _zoom_crops(
