@@ -57,6 +57,10 @@ def _gunzip(raw: bytes) -> bytes:
     out = decompressor.decompress(raw, MAX_BATCH_BYTES + 1)
     if len(out) > MAX_BATCH_BYTES or decompressor.unconsumed_tail:
         raise ValueError("batch too large")
+    if not decompressor.eof:
+        # A box cut off mid-upload leaves a gzip stream without its end; it is sent again,
+        # so this is a broken transfer, not an edited batch (no tamper warning).
+        raise ValueError("the body ends before its gzip stream does (an interrupted upload)")
     return out
 
 
@@ -177,6 +181,14 @@ def upload(request: Request) -> Response:
     assert isinstance(agent, Agent)  # noqa: S101 - IsAgent
     now = timezone.now()
     raw = request.body
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    if declared.isdigit() and len(raw) < int(declared):
+        # Some servers hand over what arrived before the client went away.
+        return _error(
+            "incomplete_body",
+            f"the body ended after {len(raw)} of {declared} bytes (an interrupted upload)",
+            status.HTTP_400_BAD_REQUEST,
+        )
     try:
         if request.headers.get("Content-Encoding", "").lower() == "gzip":
             raw = _gunzip(raw)

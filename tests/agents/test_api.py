@@ -1,10 +1,12 @@
 """The agent API on the real server code path: enrol, configuration, batches, refusals."""
 
+import gzip
 from datetime import time, timedelta
 
 import pytest
 
 from agents import services
+from agents.domain import sign_batch
 from agents.models import Agent, AgentRecord, AgentWarning
 from cameras.models import Observation
 from compliance import services as compliance
@@ -193,3 +195,25 @@ def test_a_heartbeat_measures_the_clock_and_announces_a_changed_configuration(bo
     assert second["config_version"] != first["config_version"]
     agent.refresh_from_db()
     assert (agent.queue_depth, agent.disk_used_bytes) == (3, 1234)
+
+
+def test_an_upload_cut_off_midway_is_a_broken_transfer_not_a_tampered_batch(box, agent):
+    # What a box killed mid-upload leaves: the server reads a gzip stream without its end.
+    queued = box.queue_day(lambda local: 1)
+    body = box.body()
+    whole = gzip.compress(body)
+    response = box.client.post(
+        "/api/v1/agent/batches/",
+        data=whole[: len(whole) // 2],
+        content_type="application/json",
+        headers={
+            "Authorization": f"Agent {box.token}",
+            "Content-Encoding": "gzip",
+            "X-Agent-Signature": sign_batch(box.key.encode(), body),
+        },
+    )
+    assert response.status_code == 400
+    assert "interrupted upload" in response.json()["error"]["message"]
+    assert not AgentWarning.objects.filter(agent=agent).exists()
+    assert box.send()["acknowledged"]  # sent again whole, it is kept
+    assert Observation.objects.count() == queued
