@@ -23,7 +23,8 @@ class CuttableProxy:
     `on_batch(n)` (n: 1 for the first batch upload through the proxy) may answer LOSE_ANSWER
     (the server keeps the batch, its answer never reaches the box: the box sends it again) or
     KILL_SERVER (`kill_server()` runs once the request is on its way, before any answer) or
-    KILL_BOX (`kill_box(token)` runs then: the box that sends it dies mid-upload).
+    KILL_BOX (the server gets half the body, then `kill_box(token)`: the box that sends it dies
+    mid-upload).
     Every batch upload's request bytes are kept in `batches`; `batch_uploads()` reads them."""
 
     def __init__(
@@ -87,13 +88,22 @@ class CuttableProxy:
                     state["kept"], state["action"] = kept, action
                 if isinstance(kept, bytearray):
                     kept += data
+                if state.get("action") == KILL_BOX:
+                    # The server gets the headers and half of the body that has come so far,
+                    # then the box dies: an upload cut off in the middle, every time.
+                    assert isinstance(kept, bytearray)
+                    head, _, body = bytes(kept).partition(b"\r\n\r\n")
+                    if not body:
+                        continue  # the headers came alone: wait for body bytes
+                    # (nothing of this request went on before: its first chunk set the action)
+                    sink.sendall(bytes(kept)[: len(head) + 4 + len(body) // 2])
+                    state["action"] = PASS
+                    self.kill_box(token_of(bytes(kept)))
+                    break
                 sink.sendall(data)
                 if state.get("action") == KILL_SERVER:
                     state["action"] = PASS
                     self.kill_server()
-                elif state.get("action") == KILL_BOX:
-                    state["action"] = PASS
-                    self.kill_box(token_of(bytes(kept or b"")))
         except OSError:
             pass
         self._close(source, sink)
