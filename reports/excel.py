@@ -1,17 +1,18 @@
 """Workbook builders over plain rows (reports.rows); no ORM, no clock.
 
 Every time written into a cell is a naive local ``datetime.time``/``datetime`` (openpyxl refuses
-aware values) and the column header names the zone. The monthly workbook is written in
-openpyxl's write-only mode so that a year for a thousand offices streams to disk instead of
-living in memory; its styles are copied from prototype cells because styling each streamed cell
-from scratch costs more than writing it.
+aware values) and the column header names the zone. Both workbooks are written in openpyxl's
+write-only mode so that a province's offices stream to the file instead of living in memory;
+their styles are copied from prototype cells because styling each streamed cell from scratch
+costs more than writing it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from os import PathLike
 from typing import IO, Any
 
@@ -50,7 +51,7 @@ __all__ = [
     "DAILY_HEADER_ROW",
     "MONTHLY_HEADER_ROW",
     "STATUS_COLOURS",
-    "build_daily_workbook",
+    "write_daily_workbook",
     "write_monthly_workbook",
 ]
 
@@ -173,16 +174,11 @@ def _print_setup(ws: Any, header_row: int) -> None:
     ws.print_title_rows = f"{header_row}:{header_row}"
 
 
-def _put(ws: Worksheet, row: int, column: int, value: Any, look: _Look) -> None:
-    look.apply(ws.cell(row=row, column=column, value=value))
-
-
 # --- Daily report -------------------------------------------------------------------------------
 
 
-def _daily_headline(rows: Sequence[DailyRow], legend: StatusLegend) -> str:
+def _daily_headline(counts: Mapping[str, int], legend: StatusLegend) -> str:
     """One line for the reader in a hurry: counts per status and the on-time percentage."""
-    counts = count_statuses(row.status for row in rows)
     parts = [
         f"{legend.label(e.code)} {counts[e.code]}" for e in legend.entries if counts.get(e.code)
     ]
@@ -211,77 +207,99 @@ def _daily_headers(zone: str) -> list[tuple[str, float]]:
     ]
 
 
-def build_daily_workbook(
-    rows: Sequence[DailyRow],
+@dataclass
+class _DailyGroup:
+    """Running counts of one kecamatan (or the whole report) as the office rows stream by."""
+
+    name: str
+    offices: int = 0
+    complaints: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, row: DailyRow) -> None:
+        self.offices += 1
+        self.complaints += row.complaints
+        if row.status:  # an office without a verdict yet has no status to count
+            self.counts[row.status] += 1
+
+
+def write_daily_workbook(
+    rows: Iterable[DailyRow],
+    headline_counts: Mapping[str, int],
     meta: DailyReportMeta,
     legend: StatusLegend,
+    out: str | PathLike[str] | IO[bytes],
     overdue: Sequence[OverdueComplaintRow] = (),
-) -> Workbook:
-    """The daily report: one row per office, then a summary per kecamatan.
+) -> dict[str, int]:
+    """Stream the daily report to ``out``: one row per office, then a summary per kecamatan.
 
-    Sheet 1 holds the office table (header on row ``DAILY_HEADER_ROW``, frozen, filtered); sheet 2
-    counts it per kecamatan. Every figure is a value, not a formula, so a viewer that does not
-    recalculate shows it. Small enough (one row per office) for a regular workbook.
+    Sheet 1 holds the office table (header on row ``DAILY_HEADER_ROW``, frozen, filtered) under
+    a headline of ``headline_counts`` (status counts of the same rows: the headline sits above
+    the table, so it is counted before the rows stream); sheet 2 counts the table per
+    kecamatan. Every figure is a value, not a formula, so a viewer that does not recalculate
+    shows it. Written in write-only mode: memory stays flat whatever the number of offices.
+    ``rows`` is consumed once and may be a generator; returns the status counts of the rows
+    written, for the caller to compare with the headline.
     """
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     wb.properties.title = _("Laporan harian kepatuhan jam buka kantor kelurahan")
     wb.properties.creator = "kelurahan-monitor"
-    ws = wb.active
-    ws.title = _("Harian")
+    ws = wb.create_sheet(_("Harian"))
+    stamp = _Stamp(ws)
     headers = _daily_headers(meta.zone)
-    _put(
-        ws,
-        1,
-        1,
-        _("Laporan Kepatuhan Jam Buka Kantor Kelurahan — %(government)s")
-        % {"government": meta.government},
-        _TITLE,
-    )
-    _put(ws, 2, 1, f"{meta.kind_label} · {_long_date(meta.day)}", _SUBTITLE)
-    _put(ws, 3, 1, _daily_headline(rows, legend), _HEADLINE)
-    _put(
-        ws,
-        4,
-        1,
-        _("Dibuat %(when)s %(zone)s · sumber: kamera CCTV kantor (jumlah orang)")
-        % {"when": meta.generated_at.strftime("%d-%m-%Y %H:%M"), "zone": meta.zone},
-        _NOTE,
-    )
-
-    for column, (title, width) in enumerate(headers, start=1):
-        _put(ws, DAILY_HEADER_ROW, column, title, _HEADER)
+    for column, (_title, width) in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.row_dimensions[DAILY_HEADER_ROW].height = 32
+    ws.freeze_panes = f"A{DAILY_HEADER_ROW + 1}"
+    _print_setup(ws, DAILY_HEADER_ROW)
+    title = _("Laporan Kepatuhan Jam Buka Kantor Kelurahan — %(government)s") % {
+        "government": meta.government
+    }
+    generated = _("Dibuat %(when)s %(zone)s · sumber: kamera CCTV kantor (jumlah orang)") % {
+        "when": meta.generated_at.strftime("%d-%m-%Y %H:%M"),
+        "zone": meta.zone,
+    }
+    ws.append([stamp(title, _TITLE)])
+    ws.append([stamp(f"{meta.kind_label} · {_long_date(meta.day)}", _SUBTITLE)])
+    ws.append([stamp(_daily_headline(headline_counts, legend), _HEADLINE)])
+    ws.append([stamp(generated, _NOTE)])
+    ws.append([stamp(title, _HEADER) for title, _width in headers])
 
     status_looks = {code: _status_look(code) for code in [*STATUS_COLOURS, None]}
-    first = DAILY_HEADER_ROW + 1
-    for index, item in enumerate(rows):
-        r = first + index
-        _put(ws, r, 1, index + 1, _CENTER)
-        _put(ws, r, 2, item.office_code, _TEXT)
-        _put(ws, r, 3, item.kecamatan, _TEXT)
-        _put(ws, r, 4, item.kelurahan, _TEXT)
-        _put(ws, r, 5, item.scheduled_open, _TIME)
-        _put(ws, r, 6, item.opened_at, _TIME)
-        _put(ws, r, 7, item.minutes_late, _INTEGER)
-        _put(ws, r, 8, legend.label(item.status), status_looks.get(item.status, _CENTER))
-        _put(ws, r, 9, item.coverage, _PERCENT)
-        _put(ws, r, 10, item.complaints, _INTEGER)
-        _put(ws, r, 11, item.note, _TEXT)
-    last = first + max(len(rows), 1) - 1
-    last_column = get_column_letter(len(headers))
-    ws.freeze_panes = ws.cell(row=first, column=1).coordinate
-    ws.auto_filter.ref = f"A{DAILY_HEADER_ROW}:{last_column}{last}"
-    _print_setup(ws, DAILY_HEADER_ROW)
+    everything = _DailyGroup(_("Jumlah"))
+    kecamatan: dict[str, _DailyGroup] = {}
+    for number, item in enumerate(rows, start=1):
+        everything.add(item)
+        kecamatan.setdefault(item.kecamatan, _DailyGroup(item.kecamatan)).add(item)
+        ws.append(
+            [
+                stamp(number, _CENTER),
+                stamp(item.office_code, _TEXT),
+                stamp(item.kecamatan, _TEXT),
+                stamp(item.kelurahan, _TEXT),
+                stamp(item.scheduled_open, _TIME),
+                stamp(item.opened_at, _TIME),
+                stamp(item.minutes_late, _INTEGER),
+                stamp(legend.label(item.status), status_looks.get(item.status, _CENTER)),
+                stamp(item.coverage, _PERCENT),
+                stamp(item.complaints, _INTEGER),
+                stamp(item.note, _TEXT),
+            ]
+        )
+    last = DAILY_HEADER_ROW + max(everything.offices, 1)
+    ws.auto_filter.ref = f"A{DAILY_HEADER_ROW}:{get_column_letter(len(headers))}{last}"
 
-    _daily_summary_sheet(wb.create_sheet(_("Ringkasan")), rows, meta, legend)
+    _daily_summary_sheet(
+        wb.create_sheet(_("Ringkasan")), kecamatan.values(), everything, meta, legend
+    )
     _overdue_complaints_sheet(wb.create_sheet(_("Pengaduan lewat tenggat")), overdue)
-    return wb
+    wb.save(out)
+    return dict(everything.counts)
 
 
-def _overdue_complaints_sheet(ws: Worksheet, overdue: Sequence[OverdueComplaintRow]) -> None:
+def _overdue_complaints_sheet(ws: Any, overdue: Sequence[OverdueComplaintRow]) -> None:
     """Open citizen complaints past their SP4N-LAPOR! deadline (never any contact data)."""
-    _put(ws, 1, 1, _("Pengaduan warga yang melewati tenggat SP4N-LAPOR!"), _TITLE)
+    stamp = _Stamp(ws)
     headers = [
         (_("Kode lacak"), 14),
         (_("Kecamatan"), 18),
@@ -293,84 +311,85 @@ def _overdue_complaints_sheet(ws: Worksheet, overdue: Sequence[OverdueComplaintR
         (_("Hari lewat"), 11),
     ]
     header_row = 3
-    for column, (title, width) in enumerate(headers, start=1):
-        _put(ws, header_row, column, title, _HEADER)
+    for column, (_title, width) in enumerate(headers, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
-    for index, item in enumerate(overdue, start=header_row + 1):
-        values = (
-            item.tracking_code,
-            item.kecamatan,
-            item.kelurahan,
-            item.received_on,
-            item.status_label,
-            item.missed_deadline,
-            item.due,
-            item.days_late,
+    ws.freeze_panes = f"A{header_row + 1}"
+    _print_setup(ws, header_row)
+    ws.append([stamp(_("Pengaduan warga yang melewati tenggat SP4N-LAPOR!"), _TITLE)])
+    ws.append([])
+    ws.append([stamp(title, _HEADER) for title, _width in headers])
+    for item in overdue:
+        ws.append(
+            [
+                stamp(item.tracking_code, _TEXT),
+                stamp(item.kecamatan, _TEXT),
+                stamp(item.kelurahan, _TEXT),
+                stamp(item.received_on, _DATE),
+                stamp(item.status_label, _TEXT),
+                stamp(item.missed_deadline, _TEXT),
+                stamp(item.due, _DATE),
+                stamp(item.days_late, _INTEGER),
+            ]
         )
-        for column, value in enumerate(values, start=1):
-            look = _DATE if column in (4, 7) else _INTEGER if column == 8 else _TEXT
-            _put(ws, index, column, value, look)
     if not overdue:
-        _put(ws, header_row + 1, 1, _("Tidak ada pengaduan yang lewat tenggat."), _NOTE)
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
+        ws.append([stamp(_("Tidak ada pengaduan yang lewat tenggat."), _NOTE)])
     last = header_row + max(len(overdue), 1)
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last}"
-    _print_setup(ws, header_row)
 
 
 def _daily_summary_sheet(
-    ws: Worksheet,
-    rows: Sequence[DailyRow],
+    ws: Any,
+    kecamatan: Iterable[_DailyGroup],
+    everything: _DailyGroup,
     meta: DailyReportMeta,
     legend: StatusLegend,
 ) -> None:
     """Counts per kecamatan, written as values: every viewer shows them, including those that
     never recalculate (phone and mail previews, scripts reading cached values)."""
+    stamp = _Stamp(ws)
     statuses = [entry.code for entry in legend.entries]
-    _put(
-        ws,
-        1,
-        1,
-        _("Ringkasan per kecamatan — %(government)s") % {"government": meta.government},
-        _TITLE,
-    )
-    _put(ws, 2, 1, f"{meta.kind_label} · {_long_date(meta.day)}", _SUBTITLE)
-
-    header = SUMMARY_HEADER_ROW
-    _put(ws, header, 1, _("Kecamatan"), _HEADER)
-    _put(ws, header, 2, _("Jumlah kantor"), _HEADER)
-    for offset, code in enumerate(statuses):
-        _put(ws, header, 3 + offset, legend.label(code), _status_header_look(code))
-    share_column = 3 + len(statuses)
-    complaints_column = share_column + 1
-    _put(ws, header, share_column, _("% tepat waktu"), _HEADER)
-    _put(ws, header, complaints_column, _("Pengaduan"), _HEADER)
-    ws.row_dimensions[header].height = 32
     ws.column_dimensions["A"].width = 22
-    for column in range(2, complaints_column + 1):
+    for column in range(2, len(statuses) + 5):
         ws.column_dimensions[get_column_letter(column)].width = 12
+    ws.row_dimensions[SUMMARY_HEADER_ROW].height = 32
+    ws.freeze_panes = f"B{SUMMARY_HEADER_ROW + 1}"
+    _print_setup(ws, SUMMARY_HEADER_ROW)
+    ws.append(
+        [
+            stamp(
+                _("Ringkasan per kecamatan — %(government)s") % {"government": meta.government},
+                _TITLE,
+            )
+        ]
+    )
+    ws.append([stamp(f"{meta.kind_label} · {_long_date(meta.day)}", _SUBTITLE)])
+    ws.append([])
+    ws.append(
+        [
+            stamp(_("Kecamatan"), _HEADER),
+            stamp(_("Jumlah kantor"), _HEADER),
+            *(stamp(legend.label(code), _status_header_look(code)) for code in statuses),
+            stamp(_("% tepat waktu"), _HEADER),
+            stamp(_("Pengaduan"), _HEADER),
+        ]
+    )
 
-    def put_counts(r: int, name: str, group: Sequence[DailyRow], total: bool) -> None:
+    def counts_row(group: _DailyGroup, total: bool) -> list[Any]:
         text, integer, percent = (
             (_TOTAL_TEXT, _TOTAL_INTEGER, _TOTAL_PERCENT) if total else (_TEXT, _INTEGER, _PERCENT)
         )
-        counts = count_statuses(row.status for row in group)
-        _put(ws, r, 1, name, text)
-        _put(ws, r, 2, len(group), integer)
-        for offset, code in enumerate(statuses):
-            _put(ws, r, 3 + offset, counts.get(code, 0), integer)
-        _put(ws, r, share_column, on_time_share(counts), percent)
-        _put(ws, r, complaints_column, sum(row.complaints for row in group), integer)
+        return [
+            stamp(group.name, text),
+            stamp(group.offices, integer),
+            *(stamp(group.counts.get(code, 0), integer) for code in statuses),
+            stamp(on_time_share(group.counts), percent),
+            stamp(group.complaints, integer),
+        ]
 
-    by_kecamatan: dict[str, list[DailyRow]] = {}
-    for row in rows:
-        by_kecamatan.setdefault(row.kecamatan, []).append(row)
-    r = header
-    for r, (name, group) in enumerate(by_kecamatan.items(), start=header + 1):
-        put_counts(r, name, group, total=False)
-    total = max(r, header) + 1
-    put_counts(total, _("Jumlah"), rows, total=True)
-
+    for group in kecamatan:
+        ws.append(counts_row(group, total=False))
+    ws.append(counts_row(everything, total=True))
+    ws.append([])
     notes = [
         _("Semua waktu dalam %(zone)s.") % {"zone": meta.zone},
         _(
@@ -379,10 +398,8 @@ def _daily_summary_sheet(
         ),
         _("Cakupan data = bagian pemeriksaan kamera yang berhasil pada jendela buka kantor."),
     ]
-    for offset, note in enumerate(notes, start=2):
-        _put(ws, total + offset, 1, note, _NOTE)
-    ws.freeze_panes = ws.cell(row=header + 1, column=2).coordinate
-    _print_setup(ws, header)
+    for note in notes:
+        ws.append([stamp(note, _NOTE)])
 
 
 # --- Monthly recap (write-only) -----------------------------------------------------------------

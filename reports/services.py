@@ -84,14 +84,40 @@ def daily_xlsx(
     kind: str | None = None,
     now: datetime | None = None,
     government_code: str | None = None,
-) -> tuple[bytes, list[DailyRow]]:
-    """The daily workbook for the local date ``day`` as bytes, with the rows it shows."""
-    meta, rows = selectors.daily_report(day, _daily_kind_label(kind), now, government_code)
-    overdue = selectors.overdue_complaint_rows(day, government_code)
-    workbook = excel.build_daily_workbook(rows, meta, selectors.status_legend(), overdue)
+) -> bytes:
+    """The daily workbook for the local date ``day`` as bytes."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), rows
+    write_daily_xlsx(day, buffer, kind, now, government_code)
+    return buffer.getvalue()
+
+
+# The headline is counted in a pass before the table streams; a verdict written between the two
+# passes makes them differ, and the workbook is written again (never a headline that disagrees
+# with its own table, unless verdicts keep changing this fast).
+_DAILY_ATTEMPTS = 3
+
+
+def write_daily_xlsx(
+    day: date,
+    out: IO[bytes],
+    kind: str | None = None,
+    now: datetime | None = None,
+    government_code: str | None = None,
+) -> None:
+    """Stream the daily workbook for ``day`` to ``out`` (a seekable binary file), one office at
+    a time: the status counts of its headline first, then the table."""
+    label = _daily_kind_label(kind)
+    overdue = selectors.overdue_complaint_rows(day, government_code)
+    legend = selectors.status_legend()
+    for _attempt in range(_DAILY_ATTEMPTS):
+        _meta, counting = selectors.daily_report_rows(day, label, now, government_code)
+        headline = count_statuses(row.status for row in counting)
+        meta, rows = selectors.daily_report_rows(day, label, now, government_code)
+        out.seek(0)
+        out.truncate()
+        if excel.write_daily_workbook(rows, headline, meta, legend, out, overdue) == headline:
+            return
+        logger.info("verdicts of %s changed while its daily workbook was written: again", day)
 
 
 def daily_csv_lines(
@@ -194,10 +220,15 @@ def build_daily_report(
     """
     report_kind = parse_daily_kind(kind)
     government = _government_or_sole(government)
-    with translation.override(settings.LANGUAGE_CODE):
-        content, _rows = daily_xlsx(day, report_kind, now, government.code)
     relative = f"harian/{government.code}/{day:%Y}/{daily_filename(day, 'xlsx', report_kind)}"
-    return _store(government, report_kind, day, relative, lambda out: out.write(content))
+    with translation.override(settings.LANGUAGE_CODE):
+        return _store(
+            government,
+            report_kind,
+            day,
+            relative,
+            lambda out: write_daily_xlsx(day, out, report_kind, now, government.code),
+        )
 
 
 def build_monthly_report(

@@ -1,6 +1,5 @@
 """Report pages and downloads: staff only; files leave through these views, never a public URL."""
 
-import io
 import tempfile
 from collections.abc import Callable
 from functools import wraps
@@ -130,11 +129,15 @@ def daily_xlsx(request: HttpRequest, day: str) -> HttpResponseBase:
         parsed = parse_report_day(day, timezone.localdate())
     except ReportPeriodError as refused:
         return _list_page(request, refused=refused)
-    content, _rows = services.daily_xlsx(
-        parsed, government_code=roles.export_government_code(request.user)
+    # Streamed to a temporary file and served from it: a province's workbook never sits in
+    # memory whole.
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    services.write_daily_xlsx(
+        parsed, out, government_code=roles.export_government_code(request.user)
     )
+    out.seek(0)
     return FileResponse(
-        io.BytesIO(content),
+        out,
         as_attachment=True,
         filename=services.daily_filename(parsed, "xlsx"),
         content_type=services.XLSX_CONTENT_TYPE,

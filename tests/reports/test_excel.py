@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from reports import excel
-from reports.rows import MonthlyOfficeRow
+from reports.rows import MonthlyOfficeRow, count_statuses
 from tests.reports.conftest import STATUSES, month_of
 
 
@@ -27,9 +27,18 @@ def reopen(workbook_or_path):
     return openpyxl.load_workbook(workbook_or_path)
 
 
+def daily_workbook(rows, meta, legend, overdue=()):
+    buffer = io.BytesIO()
+    counts = count_statuses(row.status for row in rows)
+    written = excel.write_daily_workbook(iter(rows), counts, meta, legend, buffer, overdue)
+    assert written == counts
+    buffer.seek(0)
+    return openpyxl.load_workbook(buffer)
+
+
 @pytest.fixture
 def daily_book(daily_rows, daily_meta, legend):
-    return reopen(excel.build_daily_workbook(daily_rows, daily_meta, legend))
+    return daily_workbook(daily_rows, daily_meta, legend)
 
 
 @pytest.fixture
@@ -191,7 +200,7 @@ def test_daily_summary_criteria_match_the_labels_in_the_table(daily_book):
 
 
 def test_daily_workbook_with_no_offices_still_opens(daily_meta, legend):
-    book = reopen(excel.build_daily_workbook([], daily_meta, legend))
+    book = daily_workbook([], daily_meta, legend)
     assert book["Harian"].auto_filter.ref == "A5:K6"
 
 
@@ -350,7 +359,7 @@ import django
 django.setup()
 from datetime import datetime
 from reports import excel, selectors
-from reports.rows import MonthlyOfficeRow, MonthlyReportMeta
+from reports.rows import MonthlyOfficeRow, count_statuses, MonthlyReportMeta
 legend = selectors.status_legend()
 days = selectors.month_days(2026, 10)
 meta = MonthlyReportMeta("Kota Uji", 2026, 10, days, datetime(2026, 11, 1, 7), "WITA")

@@ -184,7 +184,7 @@ def test_daily_workbook_lists_overdue_complaints_without_contact(day_with_verdic
         answer_due=date(2026, 11, 21),
         tracking_code="LATE234567",
     )
-    content, _rows = report_services.daily_xlsx(date(2026, 11, 24))
+    content = report_services.daily_xlsx(date(2026, 11, 24))
     workbook = load_workbook(io.BytesIO(content))
     sheet = workbook.worksheets[2]
     values = [cell.value for cell in sheet[4]]
@@ -194,3 +194,35 @@ def test_daily_workbook_lists_overdue_complaints_without_contact(day_with_verdic
     assert sheet.freeze_panes == "A4"
     everything = [str(c.value) for row in sheet.iter_rows() for c in row]
     assert not any("081234567890" in v for v in everything)
+
+
+def test_a_verdict_changed_between_the_headline_and_the_table_writes_the_workbook_again(
+    day_with_verdicts, monkeypatch
+):
+    from compliance.models import DailyVerdict
+    from reports import selectors
+
+    day, offices = day_with_verdicts
+    streams = []
+    real_rows = selectors.daily_report_rows
+
+    def rows_then_change(*args, **kwargs):
+        meta, rows = real_rows(*args, **kwargs)
+        streams.append(meta)
+        return meta, changed_after(rows) if len(streams) == 1 else rows
+
+    def changed_after(rows):
+        yield from rows
+        # right after the headline's pass, a verdict of the day changes
+        DailyVerdict.objects.filter(office=offices[2], date=day).update(status="late")
+
+    def statuses(sheet):
+        return [row[7] for row in sheet.iter_rows(min_row=6, values_only=True)]
+
+    monkeypatch.setattr(selectors, "daily_report_rows", rows_then_change)
+    book = openpyxl.load_workbook(io.BytesIO(services.daily_xlsx(day)))
+    assert len(streams) == 4  # headline and table, then both again
+    ws = book["Harian"]
+    late = statuses(ws).count("Terlambat")
+    assert late >= 1
+    assert f"Terlambat {late}" in ws["A3"].value

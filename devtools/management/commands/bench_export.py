@@ -50,8 +50,9 @@ class Command(BaseCommand):
         sizes: dict[str, int] = {}
 
         def daily_xlsx() -> None:
-            content, _rows = services.daily_xlsx(day, government_code=GOVERNMENT_CODE)
-            sizes["daily_xlsx"] = len(content)
+            out = io.BytesIO()
+            services.write_daily_xlsx(day, out, government_code=GOVERNMENT_CODE)
+            sizes["daily_xlsx"] = out.tell()
 
         def daily_csv() -> None:
             lines = services.daily_csv_lines(day, government_code=GOVERNMENT_CODE)

@@ -76,8 +76,8 @@ class Command(BaseCommand):
             if fmt == "csv":
                 self._write_csv(out, services.daily_csv_lines(day, government_code=code))
             else:
-                content, _rows = services.daily_xlsx(day, government_code=code)
-                out.write_bytes(content)
+                with out.open("wb") as handle:
+                    services.write_daily_xlsx(day, handle, government_code=code)
         else:
             year, month = _month(options["month"])
             out = out or Path(services.monthly_filename(year, month, fmt))
