@@ -51,6 +51,10 @@ def wait_for_public_still(url: str, timeout_s: float) -> None:
     raise SystemExit(f"no public still appeared at {url} within {timeout_s:.0f} s")
 
 
+def _stop_like_ctrl_c(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -72,6 +76,10 @@ def main() -> None:
     logs.mkdir(parents=True, exist_ok=True)
     web_log = (logs / "demo-web.log").open("a", encoding="utf-8")
     worker_log = (logs / "demo-worker.log").open("a", encoding="utf-8")
+    # `kill`, a closed terminal or a service manager stop the demo like Ctrl-C does: its web
+    # server and worker (with beat) stop with it instead of running on alone.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _stop_like_ctrl_c)
     processes = [
         subprocess.Popen(
             [PYTHON, "manage.py", "runserver", "--noreload", f"{options.host}:{options.port}"],
