@@ -9,6 +9,7 @@ so the builders only ever see naive local times.
 from __future__ import annotations
 
 import calendar
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -291,7 +292,9 @@ def _monthly_rows(
         minutes = 0
         while pending is not None and pending[0] == office_id:
             _office_id, day, status, override, late_by = pending
-            effective = override or status
+            # One shared string per status: the per-kecamatan day totals keep statuses as keys
+            # and would otherwise hold a fresh copy from each fetched row.
+            effective = sys.intern(override or status)
             statuses[(day - first).days] = effective
             if effective == LATE and late_by:
                 minutes += late_by
