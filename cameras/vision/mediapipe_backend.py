@@ -411,8 +411,10 @@ FUSION = FusionConfig(
 # same as mp-fusion's within the run-to-run spread.
 # Release 4: crowd tiles only where the first pass half-saw someone (4 of 9 on the plaza);
 # release 5: with mp-fusion 4; release 6: with mp-fusion 5; release 7: a fixed camera's burst
-# that matches its learned empty scene runs no model (`cameras.vision.fixed_camera`, rule 0).
-CROWD = replace(FUSION, name="mp-crowd", crowd_grid=(3, 3), release="7")
+# that matches its learned empty scene runs no model (`cameras.vision.fixed_camera`, rule 0);
+# release 8: a moving candidate must have moved against every other frame of its burst (the
+# ghost of a person who left, counted on the later frames of a burst, is gone).
+CROWD = replace(FUSION, name="mp-crowd", crowd_grid=(3, 3), release="8")
 FAST = FusionConfig(
     name="mp-fast",
     pose_layouts=("full",),
