@@ -14,7 +14,10 @@ earlier frames only) and, per noise level, prints:
 * `false_person` lines: every frame labelled 0 that some burst counts a person on (the check,
   the frame's position in the burst, the count and the signals that counted it);
 * one line per sequence: presence and exact count over every frame of every burst;
-* `noise=... burst_frames=... empty_frames=... false_persons=... presence=... exact=...`.
+* `noise=... burst_frames=... empty_frames=... false_persons=... presence=... exact=...
+  false_open_checks=...`: the last is the checks whose combined count (the upper median of
+  the burst's frames, as `cameras.checking.combine_burst` records it) is above 0 while the
+  upper median of the burst's labels is 0.
 
 No Django is imported.
 """
@@ -35,6 +38,10 @@ def _shares(frames: list[BurstFrameResult]) -> tuple[float, float]:
     presence = sum((f.predicted > 0) == (f.label > 0) for f in frames) / len(frames)
     exact = sum(f.predicted == f.label for f in frames) / len(frames)
     return presence, exact
+
+
+def _upper_median(values: list[int]) -> int:
+    return sorted(values)[len(values) // 2]
 
 
 def main() -> None:
@@ -63,12 +70,23 @@ def main() -> None:
                 f"noise={noise:g} sequence={folder} burst_frames={len(results)} "
                 f"presence={presence:.3f} exact={exact:.3f}"
             )
+        checks: dict[str, list[BurstFrameResult]] = defaultdict(list)
+        for f in frames:
+            checks[f.check].append(f)
+        false_open = [
+            check
+            for check, burst in checks.items()
+            if _upper_median([f.predicted for f in burst]) > 0
+            and _upper_median([f.label for f in burst]) == 0
+        ]
+        for check in false_open:
+            print(f"noise={noise:g} false_open_check={check}")
         presence, exact = _shares(frames)
         empties = sum(f.label == 0 for f in frames)
         print(
             f"noise={noise:g} burst_frames={len(frames)} empty_frames={empties} "
             f"false_persons={len(false_persons)} presence={presence:.3f} exact={exact:.3f} "
-            f"first_frame: {report.format_summary()}"
+            f"false_open_checks={len(false_open)} first_frame: {report.format_summary()}"
         )
 
 
