@@ -42,7 +42,7 @@ from numpy.typing import NDArray
 from cameras.sources.file import read_image_file
 from cameras.vision.boxes import resize_long_side
 from cameras.vision.detector import PeopleDetector
-from cameras.vision.fixed_camera import ZoomFn, count_burst
+from cameras.vision.fixed_camera import SegmentFn, ZoomFn, count_burst
 from cameras.vision.noise import add_sensor_noise, noise_seed
 from cameras.vision.scene import SceneState, learn_scene, scene_grey
 
@@ -182,6 +182,7 @@ def evaluate_sequences(
     if not folders:
         raise ValueError(f"no folder with labels.csv in {root}")
     zoom: ZoomFn | None = getattr(detector, "detect_regions", None)
+    segment: SegmentFn | None = getattr(detector, "segment_people", None)
     results: list[ImageResult] = []
     for folder in folders:
         rows = read_labels(folder)
@@ -200,7 +201,7 @@ def evaluate_sequences(
             pending = [item for item in pending if item[0] > index]
             check = frames[index : index + burst]
             started = time.perf_counter()
-            counted = count_burst(check, detector.detect, zoom, committed)
+            counted = count_burst(check, detector.detect, zoom, committed, segment)
             elapsed = (time.perf_counter() - started) * 1000.0 / len(check)
             if counted.learned:
                 pending.append((index + len(check), check))

@@ -45,6 +45,20 @@ into regions, None for back-ends without it).
    was less than half that person's height; a still candidate (a stack of cups scored
    0.45-0.79 in every frame) never moves.
 
+6. segmentation blobs (`segment`, optional: upright person-shaped blobs of the selfie
+   segmentation model on the whole frame, not touching the frame's top edge, where the
+   counted people cover less than SEGMENT_EXPLAINED of the blob): one counts when a blob of
+   its height stands at its place in every other frame of the burst, with a learned scene
+   its place differs from the empty scene, and either a face candidate (>= SEGMENT_FACE, the
+   face model's own hits below its counting score) sits in its top third ("segment-face":
+   two models agree, so a still person counts: the store aisle's man reaching into a shelf,
+   found by no pose pass) or its box moved at least MIN_OWN_MOTION against each other frame
+   ("moving-segment"). Measured: to the model a bottle is person-shaped (0.97) and an arm
+   reaching in from above too; no bottle blob had a face at its top, the arms touch the top
+   edge, and neither rule counted anyone on an empty frame of ../shared/sequences (every
+   frame of every burst, noise 0 and 2) or on a burst of any empty photograph of
+   ../shared/frames (noise 0 and 2, no learned scene).
+
 The new scene state is the old one blended with this burst when nobody was counted and
 nothing moved in a burst of at least MIN_LEARN_FRAMES frames (never learned from a frame with
 a counted person, nor from a burst where something moved or a single frame: that may be a
@@ -76,6 +90,7 @@ from cameras.vision.scene import (
 
 DetectFn = Callable[[NDArray[np.uint8]], Detection]
 ZoomFn = Callable[[NDArray[np.uint8], Sequence[Box]], Detection]
+SegmentFn = Callable[[NDArray[np.uint8]], Sequence[Box]]
 
 # Whole-frame hits below these scores are weak: the mediapipe fusion counts them only with a
 # second opinion (verifier or face at the head), and it is these that sensor noise can make.
@@ -101,6 +116,11 @@ MIN_OWN_MOTION = 0.1
 # ... and when another frame of the burst has a person or candidate at its place and of its
 # height within this factor (the same person a second later, not someone else walking past).
 SAME_SIZE = 1.5
+# Rule 6: a face candidate of this score at the top of a segmentation blob (the aisle man's
+# back of the head scored 0.61-0.75; the face model counts a face alone from 0.8) ...
+SEGMENT_FACE = 0.5
+# ... in a blob that the counted people's boxes cover less than this share of.
+SEGMENT_EXPLAINED = 0.3  # a blob this much covered by counted people is one of them
 # Same person in two frames of the burst: centres closer than this share of the taller box
 # (a walking person moves about half a body height in a second).
 SAME_PLACE = 0.6
@@ -127,8 +147,10 @@ def count_burst(
     detect: DetectFn,
     zoom: ZoomFn | None,
     scene: SceneState | None,
+    segment: SegmentFn | None = None,
 ) -> BurstCount:
-    """Count people on each frame of one check's healthy burst (see module docstring)."""
+    """Count people on each frame of one check's healthy burst (see module docstring);
+    `segment` (rule 6) is the detector's `segment_people`, None for back-ends without it."""
     if not frames:
         raise ValueError("a burst needs at least one frame")
     greys = [scene_grey(frame) for frame in frames]
@@ -186,6 +208,7 @@ def count_burst(
         found.append(confident + weak)
         zoomed.append(extra)
         candidates.append(hints)
+    blobs = [list(segment(frame)) for frame in frames] if segment and len(frames) > 1 else []
     detections = []
     for index, detection in enumerate(whole):
         shape = frames[index].shape
@@ -222,6 +245,10 @@ def count_burst(
                 scene,
                 shape,
                 against,
+            )
+        if blobs:
+            people += _persistent_blobs(
+                blobs, index, people, detection.faces, greys, norms, changes[index], scene, shape
             )
         detections.append(
             Detection(
@@ -299,6 +326,59 @@ def _moving_candidates(
             continue
         added.append(replace(hint, source=f"moving-{hint.source}"))
     return added
+
+
+def _persistent_blobs(
+    blobs: Sequence[Sequence[Box]],
+    index: int,
+    counted: Sequence[PersonBox],
+    faces: Sequence[Box],
+    greys: Sequence[NDArray[np.float32]],
+    norms: Sequence[NDArray[np.float32]],
+    change: NDArray[np.bool_],
+    scene: SceneState | None,
+    shape: Sequence[int],
+) -> list[PersonBox]:
+    """Segmentation blobs of frame `index` that count (rule 6 of the module docstring), as
+    "segment-face" or "moving-segment"."""
+    added: list[PersonBox] = []
+    for blob in sorted(blobs[index], key=lambda b: -b.score):
+        person = PersonBox(blob.x, blob.y, blob.w, blob.h, blob.score, "moving-segment")
+        if _covered_share(blob, [*counted, *added]) >= SEGMENT_EXPLAINED:
+            continue
+        others = [other for other in range(len(blobs)) if other != index]
+        if not all(
+            _same_as_any(person, [_as_person(b) for b in blobs[other]], SAME_SIZE)
+            for other in others
+        ):
+            continue
+        if scene is not None and changed_share(change, blob, shape) < MIN_CHANGED_SHARE:
+            continue
+        if _face_at_top(blob, faces):
+            added.append(replace(person, source="segment-face"))
+            continue
+        if any(
+            changed_share(pair_motion_mask(greys, index, other, norms), blob, shape)
+            < MIN_OWN_MOTION
+            for other in others
+        ):
+            continue
+        added.append(person)
+    return added
+
+
+def _face_at_top(blob: Box, faces: Sequence[Box]) -> bool:
+    """A face candidate of at least SEGMENT_FACE centred in the top third of the blob."""
+    for face in faces:
+        x, y = face.x + face.w / 2, face.y + face.h / 2
+        top = blob.y - 0.1 * blob.h <= y <= blob.y + blob.h / 3
+        if face.score >= SEGMENT_FACE and blob.x <= x <= blob.x2 and top:
+            return True
+    return False
+
+
+def _as_person(box: Box) -> PersonBox:
+    return PersonBox(box.x, box.y, box.w, box.h, box.score, "segment")
 
 
 def _weak_agrees(

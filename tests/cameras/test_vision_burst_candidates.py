@@ -15,6 +15,7 @@ import numpy as np
 
 from cameras.vision.detector import Box, Detection, PersonBox
 from cameras.vision.fixed_camera import count_burst
+from cameras.vision.mediapipe_backend import _person_blobs
 from cameras.vision.scene import learn_scene, scene_grey
 
 HEIGHT, WIDTH = 360, 640
@@ -184,3 +185,54 @@ def test_a_burst_where_something_moved_runs_every_frame():
     count_burst(frames, detect, None, None)
 
     assert detect.runs == 3
+
+
+def _blob_burst(face: Box | None) -> list[Detection]:
+    """Three still frames whose detect() finds nobody, with `face` among the faces."""
+    faces = () if face is None else (face,)
+    return [Detection(people=(), faces=faces, frame_shape=(HEIGHT, WIDTH))] * 3
+
+
+def test_a_still_blob_with_a_face_at_its_top_counts_as_segment_face():
+    """Two models agree on a still person (no pose pass finds them: seen from behind)."""
+    frames = [_with_figure(_room(i), 200) for i in range(3)]
+    blob = Box(200, 100, 60, 160, 0.9)
+    detections = iter(_blob_burst(Box(215, 100, 30, 30, 0.6)))
+
+    counted = count_burst(frames, lambda f: next(detections), None, None, lambda f: (blob,))
+
+    assert [d.count for d in counted.detections] == [1, 1, 1]
+    assert counted.signals(0) == {"segment-face": 1}
+
+
+def test_a_still_blob_without_a_face_does_not_count():
+    """A bottle is person-shaped to the segmentation model and stands still."""
+    frames = [_with_figure(_room(i), 200) for i in range(3)]
+    blob = Box(200, 100, 60, 160, 0.97)
+    detections = iter(_blob_burst(None))
+
+    counted = count_burst(frames, lambda f: next(detections), None, None, lambda f: (blob,))
+
+    assert [d.count for d in counted.detections] == [0, 0, 0]
+
+
+def test_a_blob_in_only_some_frames_of_the_burst_does_not_count():
+    frames = [_with_figure(_room(i), 200) for i in range(3)]
+    blob = Box(200, 100, 60, 160, 0.9)
+    detections = iter(_blob_burst(Box(215, 100, 30, 30, 0.6)))
+    blobs = iter([(blob,), (), (blob,)])
+
+    counted = count_burst(frames, lambda f: next(detections), None, None, lambda f: next(blobs))
+
+    assert [d.count for d in counted.detections] == [0, 0, 0]
+
+
+def test_segmentation_blobs_leave_out_arms_from_above_and_lying_shapes():
+    mask = np.zeros((144, 256), dtype=np.float32)
+    mask[0:40, 10:20] = 1.0  # an arm reaching in from the top edge
+    mask[50:110, 100:125] = 1.0  # a standing person
+    mask[120:135, 150:220] = 1.0  # a lying shape (a table edge)
+
+    blobs = _person_blobs(mask, 640, 360)
+
+    assert [(b.x, b.y, b.w, b.h) for b in blobs] == [(250, 125, 62, 150)]
