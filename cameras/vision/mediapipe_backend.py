@@ -580,7 +580,8 @@ class MediapipeDetector:
         """Upright person-shaped blobs of the selfie segmentation model on the whole frame
         (boxes in input pixels, score = mean mask value): evidence for the fixed-camera rules,
         never a person on its own (a bottle is person-shaped to it). Left out: blobs touching
-        the top edge (an arm reaching in from above), lying or tiny ones."""
+        the top edge (an arm reaching in from above), lying or tiny ones (a blob cut off by the
+        bottom edge may be as wide as tall: a head and shoulders walking in there)."""
         _expect_bgr(frame_bgr)
         with self._lock:
             rgb, _scale = self._work_rgb(frame_bgr)
@@ -857,7 +858,10 @@ ZOOM_MAX_CROPS = 6  # cost bound: at most this many zoomed crops per frame
 SEGMENT_MIN = 0.5  # mask value of a person pixel
 SEGMENT_MIN_AREA = 0.004  # share of the frame
 SEGMENT_MAX_AREA = 0.2
-SEGMENT_UPRIGHT = 1.5  # height at least this many times the width
+SEGMENT_UPRIGHT = 1.5  # height at least this many times the width ...
+# ... or this many times for a blob cut off by the frame's bottom edge: under a high camera a
+# person walking in or out there shows a head and shoulders (store aisle 0020: 115 x 125 px).
+SEGMENT_CUT_UPRIGHT = 0.8
 
 
 def _person_blobs(mask: NDArray[np.float32], width: int, height: int) -> tuple[Box, ...]:
@@ -873,7 +877,8 @@ def _person_blobs(mask: NDArray[np.float32], width: int, height: int) -> tuple[B
         share = area / (grid_w * grid_h)
         if not SEGMENT_MIN_AREA <= share <= SEGMENT_MAX_AREA or y <= 0:
             continue
-        if h * sy < SEGMENT_UPRIGHT * w * sx:
+        upright = SEGMENT_CUT_UPRIGHT if y + h >= grid_h else SEGMENT_UPRIGHT
+        if h * sy < upright * w * sx:
             continue
         score = float(mask[labels == index].mean())
         blobs.append(Box(round(x * sx), round(y * sy), round(w * sx), round(h * sy), score))

@@ -228,11 +228,14 @@ def test_a_blob_in_only_some_frames_of_the_burst_does_not_count():
 
 
 def test_segmentation_blobs_leave_out_arms_from_above_and_lying_shapes():
+    """Upright blobs stay, and one cut off by the bottom edge may be as wide as tall."""
     mask = np.zeros((144, 256), dtype=np.float32)
     mask[0:40, 10:20] = 1.0  # an arm reaching in from the top edge
     mask[50:110, 100:125] = 1.0  # a standing person
     mask[120:135, 150:220] = 1.0  # a lying shape (a table edge)
+    mask[124:144, 30:50] = 1.0  # a head and shoulders cut off by the bottom edge
+    mask[130:144, 230:256] = 1.0  # a wide shape at the bottom edge (a desk)
 
     blobs = _person_blobs(mask, 640, 360)
 
-    assert [(b.x, b.y, b.w, b.h) for b in blobs] == [(250, 125, 62, 150)]
+    assert sorted((b.x, b.y, b.w, b.h) for b in blobs) == [(75, 310, 50, 50), (250, 125, 62, 150)]

@@ -44,9 +44,9 @@ PRESENCE_FLOORS = {
     "iot_headpose_female": 1.0,
     "iot_headpose_male": 1.0,
     "iot_one_by_one_room": 1.0,
-    # 0.97 without noise, 0.91 with since segmentation blobs count (mp-crowd 9; 0.85 / 0.76
+    # 0.97 with and without noise since segmentation blobs count (mp-crowd 9; 0.85 / 0.76
     # before; the target, 0.85, is reached both ways).
-    "iot_store_aisle": 0.9,
+    "iot_store_aisle": 0.97,
 }
 
 
@@ -90,9 +90,10 @@ def test_sensor_noise_adds_no_person_and_keeps_presence(plain, noisy):
     empty_frames = [r for r in noisy.results if r.label == 0]
     assert len(empty_frames) == 33
     assert [r.file for r in empty_frames if r.predicted] == []
-    # Measured: noise loses 2 frames of the store aisle (weak poses seen from above flicker
-    # around the candidate floor). The target, within 0.01, is not reached yet.
-    assert abs(noisy.presence_accuracy - plain.presence_accuracy) <= 2 / 156 + 1e-9
+    # The target: within 0.01. Measured: the same since segmentation blobs count, a
+    # head and shoulders at the bottom edge included (mp-crowd 9; before, noise lost 3 store
+    # aisle frames: weak poses seen from above flicker around the candidate floor).
+    assert abs(noisy.presence_accuracy - plain.presence_accuracy) <= 0.01 + 1e-9
 
 
 @pytest.mark.parametrize("report_name", ["plain", "noisy"])
