@@ -119,6 +119,7 @@ def read_burst(
             detector.detect,
             getattr(detector, "detect_regions", None),
             scene_from_bytes(scene_state),
+            getattr(detector, "segment_people", None),
         )
         counted_skipped = counted.skipped
         if counted.learned and counted.scene is not None:

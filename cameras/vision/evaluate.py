@@ -19,7 +19,9 @@ frames right after it (fewer at the end of the folder), counted by the real per-
 every folder and takes in a check's frames only once the whole burst lies before the frame
 being checked: never later frames, never labels, never another folder. The predicted count
 of a frame is its own count within its burst; its time is the burst's time divided by the
-burst's frames (each frame is detected once in a real check).
+burst's frames (each frame is detected once in a real check). Each result also keeps the
+count of every frame of its burst (`burst_predicted`): `every_burst_frame` scores those against
+each frame's own label, which finds a person counted on a frame of the burst after they left.
 
 With `noise` > 0 every frame gets fresh Gaussian sensor noise of that sigma and a JPEG q90
 round trip (`cameras.vision.noise`) as read, with a fixed seed per file, so runs repeat.
@@ -30,6 +32,7 @@ from __future__ import annotations
 import csv
 import statistics
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +42,7 @@ from numpy.typing import NDArray
 from cameras.sources.file import read_image_file
 from cameras.vision.boxes import resize_long_side
 from cameras.vision.detector import PeopleDetector
-from cameras.vision.fixed_camera import ZoomFn, count_burst
+from cameras.vision.fixed_camera import SegmentFn, ZoomFn, count_burst
 from cameras.vision.noise import add_sensor_noise, noise_seed
 from cameras.vision.scene import SceneState, learn_scene, scene_grey
 
@@ -55,6 +58,10 @@ class ImageResult:
     ms: float
     signals: str = ""  # which signal counted each person, e.g. "pose:2,zoom-pose:1"
     scene_learned: bool = False  # sequences: this check's burst went into the empty scene
+    # Sequences: the count of every frame of this check's burst (the first is `predicted`) and
+    # the signals that counted them, for scoring each frame against its own label.
+    burst_predicted: tuple[int, ...] = ()
+    burst_signals: tuple[str, ...] = ()
 
     def format_line(self) -> str:
         line = f"{self.file} label={self.label} predicted={self.predicted} ms={self.ms:.1f}"
@@ -163,16 +170,19 @@ def evaluate_sequences(
     burst: int = SEQUENCE_BURST,
     noise: float = 0.0,
     warmup: bool = True,
+    only: Sequence[str] = (),
 ) -> EvaluationReport:
     """Score `detector` on every camera folder of `root` as consecutive fixed-camera checks.
 
     See the module docstring for the burst, the carried scene state and the timing. Result
-    files are named `folder/file`. Raises ValueError when no folder has labels.
+    files are named `folder/file`. `only` limits the run to these folder names. Raises
+    ValueError when no folder has labels.
     """
-    folders = sequence_folders(root)
+    folders = [f for f in sequence_folders(root) if not only or f.name in only]
     if not folders:
         raise ValueError(f"no folder with labels.csv in {root}")
     zoom: ZoomFn | None = getattr(detector, "detect_regions", None)
+    segment: SegmentFn | None = getattr(detector, "segment_people", None)
     results: list[ImageResult] = []
     for folder in folders:
         rows = read_labels(folder)
@@ -191,19 +201,61 @@ def evaluate_sequences(
             pending = [item for item in pending if item[0] > index]
             check = frames[index : index + burst]
             started = time.perf_counter()
-            counted = count_burst(check, detector.detect, zoom, committed)
+            counted = count_burst(check, detector.detect, zoom, committed, segment)
             elapsed = (time.perf_counter() - started) * 1000.0 / len(check)
             if counted.learned:
                 pending.append((index + len(check), check))
-            signals = ",".join(f"{k}:{v}" for k, v in sorted(counted.signals(0).items()))
+            burst_signals = tuple(
+                ",".join(f"{k}:{v}" for k, v in sorted(counted.signals(i).items()))
+                for i in range(len(check))
+            )
             results.append(
                 ImageResult(
                     f"{folder.name}/{name}",
                     label,
                     counted.detections[0].count,
                     elapsed,
-                    signals,
+                    burst_signals[0],
                     counted.learned,
+                    tuple(detection.count for detection in counted.detections),
+                    burst_signals,
                 )
             )
     return summarise(f"{detector.name} {detector.version}", results)
+
+
+@dataclass(frozen=True)
+class BurstFrameResult:
+    """One frame of one check's burst, scored against that frame's own label."""
+
+    check: str  # the check's first frame, `folder/file`
+    file: str  # this frame, `folder/file`
+    position: int  # 0 for the check's first frame
+    label: int
+    predicted: int
+    signals: str
+
+
+def every_burst_frame(report: EvaluationReport) -> list[BurstFrameResult]:
+    """Every frame of every burst of a sequences report with its own label (frames appear in
+    up to SEQUENCE_BURST checks). The labels come from the report's own per-frame results."""
+    labels = {result.file: result.label for result in report.results}
+    order = [result.file for result in report.results]
+    found: list[BurstFrameResult] = []
+    for index, result in enumerate(report.results):
+        folder = result.file.split("/")[0]
+        for position, predicted in enumerate(result.burst_predicted):
+            name = order[index + position]
+            if name.split("/")[0] != folder:
+                raise ValueError(f"burst of {result.file} runs past its folder")
+            found.append(
+                BurstFrameResult(
+                    result.file,
+                    name,
+                    position,
+                    labels[name],
+                    predicted,
+                    result.burst_signals[position],
+                )
+            )
+    return found

@@ -32,14 +32,32 @@ into regions, None for back-ends without it).
 5. candidates (`Detection.candidates`: upright pose hits from 0.5 that no photograph rule
    counts, on the whole frame or zoomed): one counts as a person ("moving-pose",
    "moving-zoom-pose") when at least MIN_CANDIDATE_MOTION of its box moved during the burst,
-   another frame of the burst has a person or candidate at its place and of its height
-   (within SAME_SIZE), and, with a learned scene, its place differs from the empty scene.
+   its box also moved at least MIN_OWN_MOTION against each other frame on its own (a frame
+   that looks like another frame there shows what that one shows: measured with every frame
+   of every burst scored, the floor where a man had just stood was counted on the two frames
+   after he left), another frame of the burst has a person or candidate at its place and of
+   its height (within SAME_SIZE), and, with a learned scene, its place differs from the
+   empty scene.
    This is what finds people seen from high above and behind (store-aisle ceiling camera:
    pose scores 0.5-0.8, no face, the landmark verifier says no). Measured on the sequences:
    a hand moving bottles moved 0.15-0.17 of its candidate box (people about 0.3 and more); a
    pillar half-seen in an empty room while someone walked over that place in the next frames
    was less than half that person's height; a still candidate (a stack of cups scored
    0.45-0.79 in every frame) never moves.
+
+6. segmentation blobs (`segment`, optional: upright person-shaped blobs of the selfie
+   segmentation model on the whole frame, not touching the frame's top edge, where the
+   counted people cover less than SEGMENT_EXPLAINED of the blob): one counts when a blob of
+   its height stands at its place in every other frame of the burst, with a learned scene
+   its place differs from the empty scene, and either a face candidate (>= SEGMENT_FACE, the
+   face model's own hits below its counting score) sits in its top third ("segment-face":
+   two models agree, so a still person counts: the store aisle's man reaching into a shelf,
+   found by no pose pass) or its box moved at least MIN_OWN_MOTION against each other frame
+   ("moving-segment"). Measured: to the model a bottle is person-shaped (0.97) and an arm
+   reaching in from above too; no bottle blob had a face at its top, the arms touch the top
+   edge, and neither rule counted anyone on an empty frame of ../shared/sequences (every
+   frame of every burst, noise 0 and 2) or on a burst of any empty photograph of
+   ../shared/frames (noise 0 and 2, no learned scene).
 
 The new scene state is the old one blended with this burst when nobody was counted and
 nothing moved in a burst of at least MIN_LEARN_FRAMES frames (never learned from a frame with
@@ -66,11 +84,13 @@ from cameras.vision.scene import (
     learn_scene,
     motion_mask,
     normalised,
+    pair_motion_mask,
     scene_grey,
 )
 
 DetectFn = Callable[[NDArray[np.uint8]], Detection]
 ZoomFn = Callable[[NDArray[np.uint8], Sequence[Box]], Detection]
+SegmentFn = Callable[[NDArray[np.uint8]], Sequence[Box]]
 
 # Whole-frame hits below these scores are weak: the mediapipe fusion counts them only with a
 # second opinion (verifier or face at the head), and it is these that sensor noise can make.
@@ -86,9 +106,21 @@ EXPLAINED_SHARE = 0.6
 # A candidate (a pose hit too weak for a photograph, `Detection.candidates`) counts when at
 # least this share of its box moved during the burst (and the other rules of step 5 hold).
 MIN_CANDIDATE_MOTION = 0.25
+# ... and when its box also moved this much against each other frame of the burst on its own:
+# a frame that looks like another frame at a place shows what that frame shows there. Measured
+# on ../shared/sequences with every frame of every burst scored: the ghosts of a man who had
+# left (one-by-one room 0023, 0024: a floor shadow at 0.52 where he stood in 0022) and of a
+# hand (bottles 0004) moved 1.0 and 0.29 against the frame with him (or it) and 0.0 against the
+# other frame; every counted candidate of the store aisle moved at least 0.16 against each.
+MIN_OWN_MOTION = 0.1
 # ... and when another frame of the burst has a person or candidate at its place and of its
 # height within this factor (the same person a second later, not someone else walking past).
 SAME_SIZE = 1.5
+# Rule 6: a face candidate of this score at the top of a segmentation blob (the aisle man's
+# back of the head scored 0.61-0.75; the face model counts a face alone from 0.8) ...
+SEGMENT_FACE = 0.5
+# ... in a blob that the counted people's boxes cover less than this share of.
+SEGMENT_EXPLAINED = 0.3  # a blob this much covered by counted people is one of them
 # Same person in two frames of the burst: centres closer than this share of the taller box
 # (a walking person moves about half a body height in a second).
 SAME_PLACE = 0.6
@@ -115,8 +147,10 @@ def count_burst(
     detect: DetectFn,
     zoom: ZoomFn | None,
     scene: SceneState | None,
+    segment: SegmentFn | None = None,
 ) -> BurstCount:
-    """Count people on each frame of one check's healthy burst (see module docstring)."""
+    """Count people on each frame of one check's healthy burst (see module docstring);
+    `segment` (rule 6) is the detector's `segment_people`, None for back-ends without it."""
     if not frames:
         raise ValueError("a burst needs at least one frame")
     greys = [scene_grey(frame) for frame in frames]
@@ -174,6 +208,7 @@ def count_burst(
         found.append(confident + weak)
         zoomed.append(extra)
         candidates.append(hints)
+    blobs = [list(segment(frame)) for frame in frames] if segment and len(frames) > 1 else []
     detections = []
     for index, detection in enumerate(whole):
         shape = frames[index].shape
@@ -196,8 +231,24 @@ def count_burst(
             seen = others + [
                 p for other in range(len(frames)) if other != index for p in candidates[other]
             ]
+            against = [
+                pair_motion_mask(greys, index, other, norms)
+                for other in range(len(frames))
+                if other != index and candidates[index]
+            ]
             people += _moving_candidates(
-                candidates[index], people, seen, motions[index], changes[index], scene, shape
+                candidates[index],
+                people,
+                seen,
+                motions[index],
+                changes[index],
+                scene,
+                shape,
+                against,
+            )
+        if blobs:
+            people += _persistent_blobs(
+                blobs, index, people, detection.faces, greys, norms, changes[index], scene, shape
             )
         detections.append(
             Detection(
@@ -255,6 +306,7 @@ def _moving_candidates(
     change: NDArray[np.bool_],
     scene: SceneState | None,
     shape: Sequence[int],
+    against: Sequence[NDArray[np.bool_]] = (),
 ) -> list[PersonBox]:
     """The candidates that count (rule 5 of the module docstring), strongest first, each as a
     person whose source is "moving-" plus the candidate's own ("moving-pose")."""
@@ -265,12 +317,68 @@ def _moving_candidates(
         box = _body(hint)
         if changed_share(motion, box, shape) < MIN_CANDIDATE_MOTION:
             continue
+        # Moved against every other frame, not only against the one a person stood in.
+        if any(changed_share(pair, box, shape) < MIN_OWN_MOTION for pair in against):
+            continue
         if scene is not None and changed_share(change, box, shape) < MIN_CHANGED_SHARE:
             continue
         if not _same_as_any(hint, seen, SAME_SIZE):
             continue
         added.append(replace(hint, source=f"moving-{hint.source}"))
     return added
+
+
+def _persistent_blobs(
+    blobs: Sequence[Sequence[Box]],
+    index: int,
+    counted: Sequence[PersonBox],
+    faces: Sequence[Box],
+    greys: Sequence[NDArray[np.float32]],
+    norms: Sequence[NDArray[np.float32]],
+    change: NDArray[np.bool_],
+    scene: SceneState | None,
+    shape: Sequence[int],
+) -> list[PersonBox]:
+    """Segmentation blobs of frame `index` that count (rule 6 of the module docstring), as
+    "segment-face" or "moving-segment"."""
+    added: list[PersonBox] = []
+    for blob in sorted(blobs[index], key=lambda b: -b.score):
+        person = PersonBox(blob.x, blob.y, blob.w, blob.h, blob.score, "moving-segment")
+        if _covered_share(blob, [*counted, *added]) >= SEGMENT_EXPLAINED:
+            continue
+        others = [other for other in range(len(blobs)) if other != index]
+        if not all(
+            _same_as_any(person, [_as_person(b) for b in blobs[other]], SAME_SIZE)
+            for other in others
+        ):
+            continue
+        if scene is not None and changed_share(change, blob, shape) < MIN_CHANGED_SHARE:
+            continue
+        if _face_at_top(blob, faces):
+            added.append(replace(person, source="segment-face"))
+            continue
+        if any(
+            changed_share(pair_motion_mask(greys, index, other, norms), blob, shape)
+            < MIN_OWN_MOTION
+            for other in others
+        ):
+            continue
+        added.append(person)
+    return added
+
+
+def _face_at_top(blob: Box, faces: Sequence[Box]) -> bool:
+    """A face candidate of at least SEGMENT_FACE centred in the top third of the blob."""
+    for face in faces:
+        x, y = face.x + face.w / 2, face.y + face.h / 2
+        top = blob.y - 0.1 * blob.h <= y <= blob.y + blob.h / 3
+        if face.score >= SEGMENT_FACE and blob.x <= x <= blob.x2 and top:
+            return True
+    return False
+
+
+def _as_person(box: Box) -> PersonBox:
+    return PersonBox(box.x, box.y, box.w, box.h, box.score, "segment")
 
 
 def _weak_agrees(

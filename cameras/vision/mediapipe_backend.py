@@ -31,6 +31,10 @@ head outside the frame) are never people: a hand moving bottles is not staff.
 Every frame is first resized so its longer side is WORK_LONG_SIDE px, so results and cost do
 not depend on the camera resolution. Models load on the first `detect()`, never at import.
 
+`segment_people` runs the selfie segmentation model (selfie_segmentation_landscape.tflite,
+256x144, about 2 ms) on the whole frame and returns upright person-shaped blobs, for the
+fixed-camera rules only (a bottle is person-shaped to it).
+
 `detect_regions` zooms the pose and face models into given regions (the changed regions of a
 fixed camera, see `cameras.vision.fixed_camera`); a zoomed pose counts only with a face at its
 head. Both `detect` and `detect_regions` also return the upright pose hits from
@@ -66,6 +70,7 @@ WORK_LONG_SIDE = 640
 _POSE_DETECTOR_MODEL = "mediapipe/modules/pose_detection/pose_detection.tflite"
 _POSE_LANDMARK_MODEL = "mediapipe/modules/pose_landmark/pose_landmark_full.tflite"
 _FACE_MODEL = "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite"
+_SEGMENT_MODEL = "mediapipe/modules/selfie_segmentation/selfie_segmentation_landscape.tflite"
 
 # Two outputs of a model, each flattened to floats (python can read FLOATS packets).
 _TWO_OUTPUTS_GRAPH = """
@@ -101,6 +106,72 @@ node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:first"
 node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:second"
   output_stream: "FLOATS:scores" }}
 """
+
+
+# One output of a model, flattened to floats (the selfie segmentation mask).
+_ONE_OUTPUT_GRAPH = """
+input_stream: "image"
+output_stream: "values"
+node {{
+  calculator: "ImageToTensorCalculator"
+  input_stream: "IMAGE:image"
+  output_stream: "TENSORS:input"
+  options {{ [mediapipe.ImageToTensorCalculatorOptions.ext] {{
+    output_tensor_width: {width} output_tensor_height: {height} keep_aspect_ratio: false
+    output_tensor_float_range {{ min: 0 max: 1 }} border_mode: BORDER_ZERO }} }}
+}}
+node {{
+  calculator: "InferenceCalculatorCpu"
+  input_stream: "TENSORS:input"
+  output_stream: "TENSORS:output"
+  options {{ [mediapipe.InferenceCalculatorOptions.ext] {{
+    model_path: "{model}" delegate {{ xnnpack {{ num_threads: 1 }} }} }} }}
+}}
+node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:output"
+  output_stream: "FLOATS:values" }}
+"""
+
+
+class _MaskGraph:
+    """A wheel segmentation model: `run(rgb)` -> its mask (height x width floats, 0..1).
+
+    Not thread-safe: the owning detector serialises calls."""
+
+    def __init__(self, model: str, width: int, height: int) -> None:
+        import mediapipe.calculators.tensor.image_to_tensor_calculator_pb2
+        import mediapipe.calculators.tensor.inference_calculator_pb2  # noqa: F401
+        from mediapipe.python import packet_creator, packet_getter
+        from mediapipe.python._framework_bindings import (
+            calculator_graph,
+            image_frame,
+            resource_util,
+        )
+
+        resource_util.set_resource_dir(_mediapipe_root())
+        config = _ONE_OUTPUT_GRAPH.format(width=width, height=height, model=model)
+        self.width, self.height = width, height
+        self._create = packet_creator.create_image_frame
+        self._srgb = image_frame.ImageFormat.SRGB
+        self._get = packet_getter.get_float_list
+        self._out: list[float] = []
+        self._graph = calculator_graph.CalculatorGraph(graph_config=config)
+        self._graph.observe_output_stream("values", self._keep)
+        self._graph.start_run()
+        self._timestamp = 0
+
+    def _keep(self, _name: str, packet: Any) -> None:
+        self._out = self._get(packet)
+
+    def run(self, rgb: NDArray[np.uint8]) -> NDArray[np.float32]:
+        self._out = []
+        packet = self._create(image_format=self._srgb, data=np.ascontiguousarray(rgb))
+        self._graph.add_packet_to_input_stream("image", packet.at(self._timestamp))
+        self._timestamp += 1
+        self._graph.wait_until_idle()
+        values = np.asarray(self._out, dtype=np.float32)
+        if values.size != self.width * self.height:
+            return np.zeros((self.height, self.width), dtype=np.float32)
+        return values.reshape(self.height, self.width)
 
 
 # A detector model decoded by mediapipe into candidates above a score floor, before any
@@ -411,8 +482,11 @@ FUSION = FusionConfig(
 # same as mp-fusion's within the run-to-run spread.
 # Release 4: crowd tiles only where the first pass half-saw someone (4 of 9 on the plaza);
 # release 5: with mp-fusion 4; release 6: with mp-fusion 5; release 7: a fixed camera's burst
-# that matches its learned empty scene runs no model (`cameras.vision.fixed_camera`, rule 0).
-CROWD = replace(FUSION, name="mp-crowd", crowd_grid=(3, 3), release="7")
+# that matches its learned empty scene runs no model (`cameras.vision.fixed_camera`, rule 0);
+# release 8: a moving candidate must have moved against every other frame of its burst (the
+# ghost of a person who left, counted on the later frames of a burst, is gone); release 9:
+# selfie segmentation blobs count with a face at their top or when moving (rule 6).
+CROWD = replace(FUSION, name="mp-crowd", crowd_grid=(3, 3), release="9")
 FAST = FusionConfig(
     name="mp-fast",
     pose_layouts=("full",),
@@ -445,6 +519,7 @@ class MediapipeDetector:
         self._pose: _SsdGraph | None = None
         self._face: _SsdGraph | None = None
         self._landmarks: _TfliteGraph | None = None
+        self._segment: _MaskGraph | None = None
         self.escalations = 0  # frames that needed the extra passes (for benchmarks)
         self.crowd_runs = 0  # frames that took the crowd path
 
@@ -500,6 +575,21 @@ class MediapipeDetector:
             _rescale_box(_box(box, score), 1.0 / scale, width, height)
             for score, box in zip(faces.scores, faces.boxes, strict=True)
         )
+
+    def segment_people(self, frame_bgr: NDArray[np.uint8]) -> tuple[Box, ...]:
+        """Upright person-shaped blobs of the selfie segmentation model on the whole frame
+        (boxes in input pixels, score = mean mask value): evidence for the fixed-camera rules,
+        never a person on its own (a bottle is person-shaped to it). Left out: blobs touching
+        the top edge (an arm reaching in from above), lying or tiny ones (a blob cut off by the
+        bottom edge may be as wide as tall: a head and shoulders walking in there)."""
+        _expect_bgr(frame_bgr)
+        with self._lock:
+            rgb, _scale = self._work_rgb(frame_bgr)
+            if self._segment is None:
+                self._segment = _MaskGraph(_SEGMENT_MODEL, 256, 144)
+            mask = self._segment.run(rgb)
+        height, width = frame_bgr.shape[:2]
+        return _person_blobs(mask, width, height)
 
     def detect_regions(self, frame_bgr: NDArray[np.uint8], regions: Sequence[Box]) -> Detection:
         """People found by zooming into `regions` (boxes in `frame_bgr` pixels).
@@ -763,6 +853,36 @@ ZOOM_MIN_SIDE = 112
 ZOOM_MARGIN = 0.25  # share of the region's longer side added around it
 ZOOM_MAX_SHARE = 0.6  # largest zoom crop, as a share of the frame's sides
 ZOOM_MAX_CROPS = 6  # cost bound: at most this many zoomed crops per frame
+
+
+SEGMENT_MIN = 0.5  # mask value of a person pixel
+SEGMENT_MIN_AREA = 0.004  # share of the frame
+SEGMENT_MAX_AREA = 0.2
+SEGMENT_UPRIGHT = 1.5  # height at least this many times the width ...
+# ... or this many times for a blob cut off by the frame's bottom edge: under a high camera a
+# person walking in or out there shows a head and shoulders (store aisle 0020: 115 x 125 px).
+SEGMENT_CUT_UPRIGHT = 0.8
+
+
+def _person_blobs(mask: NDArray[np.float32], width: int, height: int) -> tuple[Box, ...]:
+    """Connected blobs of `mask` (any grid) that may be a standing person, in frame pixels."""
+    grid_h, grid_w = mask.shape
+    count, labels, stats, _centres = cv2.connectedComponentsWithStats(
+        (mask >= SEGMENT_MIN).astype(np.uint8), connectivity=8
+    )
+    sx, sy = width / grid_w, height / grid_h
+    blobs = []
+    for index in range(1, count):
+        x, y, w, h, area = (int(v) for v in stats[index])
+        share = area / (grid_w * grid_h)
+        if not SEGMENT_MIN_AREA <= share <= SEGMENT_MAX_AREA or y <= 0:
+            continue
+        upright = SEGMENT_CUT_UPRIGHT if y + h >= grid_h else SEGMENT_UPRIGHT
+        if h * sy < upright * w * sx:
+            continue
+        score = float(mask[labels == index].mean())
+        blobs.append(Box(round(x * sx), round(y * sy), round(w * sx), round(h * sy), score))
+    return tuple(blobs)
 
 
 def _expect_bgr(frame_bgr: NDArray[np.uint8]) -> None:

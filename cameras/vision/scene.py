@@ -175,6 +175,24 @@ def motion_mask(
     return _clean(moved)
 
 
+def pair_motion_mask(
+    greys: Sequence[NDArray[np.float32]],
+    index: int,
+    other_index: int,
+    greys_normalised: Sequence[NDArray[np.float32]],
+) -> NDArray[np.bool_]:
+    """Cells where frame `index` of the burst differs from frame `other_index` (the same test
+    as `motion_mask`, for one pair): where two frames look alike, what one of them shows
+    there the other shows too."""
+    current, other = greys[index], greys[other_index]
+    if other.shape != current.shape:
+        return np.zeros(current.shape, dtype=bool)
+    gain = float(np.median(current) + 1.0) / float(np.median(other) + 1.0)
+    absolute = np.abs(current - other * gain)
+    ratio = np.abs(greys_normalised[index] - greys_normalised[other_index])
+    return _clean((absolute >= MOTION_GREY) & (ratio >= MOTION_RATIO))
+
+
 def _clean(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Drop isolated cells (noise, JPEG blocks), then close small gaps inside a figure."""
     opened = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))

@@ -15,6 +15,7 @@ import numpy as np
 
 from cameras.vision.detector import Box, Detection, PersonBox
 from cameras.vision.fixed_camera import count_burst
+from cameras.vision.mediapipe_backend import _person_blobs
 from cameras.vision.scene import learn_scene, scene_grey
 
 HEIGHT, WIDTH = 360, 640
@@ -103,6 +104,29 @@ def test_a_small_candidate_where_someone_else_walked_past_does_not_count():
     assert counted.detections[0].count == 0
 
 
+def test_the_place_a_person_left_is_no_person_on_the_later_frames_of_the_burst():
+    """A person stands at a place in the first frame and has gone in the next two; the pose
+    model half-sees a shadow there in both empty frames (one-by-one room 0022-0024). Those
+    frames moved only against the first one and look alike: the ghost counts on neither."""
+    frames = [_with_figure(_room(0), 200), _room(1), _room(2)]
+    person = PersonBox(200, 100, 60, 160, 0.95, "pose", Box(215, 100, 30, 30, 0.95))
+    shadow = _candidate(200)
+    fake = _Fake([[], [shadow], [shadow]])
+
+    def detect(frame: np.ndarray) -> Detection:
+        found = fake.detect(frame)
+        first = fake.calls == 1
+        return Detection(
+            people=(person,) if first else (),
+            frame_shape=found.frame_shape,
+            candidates=found.candidates,
+        )
+
+    counted = count_burst(frames, detect, None, None)
+
+    assert [d.count for d in counted.detections] == [1, 0, 0]
+
+
 def test_with_a_learned_scene_a_candidate_must_differ_from_it():
     """Motion at a place that looks as the empty scene does (someone passed in front of a
     candidate-like shelf in another frame) is not enough."""
@@ -161,3 +185,57 @@ def test_a_burst_where_something_moved_runs_every_frame():
     count_burst(frames, detect, None, None)
 
     assert detect.runs == 3
+
+
+def _blob_burst(face: Box | None) -> list[Detection]:
+    """Three still frames whose detect() finds nobody, with `face` among the faces."""
+    faces = () if face is None else (face,)
+    return [Detection(people=(), faces=faces, frame_shape=(HEIGHT, WIDTH))] * 3
+
+
+def test_a_still_blob_with_a_face_at_its_top_counts_as_segment_face():
+    """Two models agree on a still person (no pose pass finds them: seen from behind)."""
+    frames = [_with_figure(_room(i), 200) for i in range(3)]
+    blob = Box(200, 100, 60, 160, 0.9)
+    detections = iter(_blob_burst(Box(215, 100, 30, 30, 0.6)))
+
+    counted = count_burst(frames, lambda f: next(detections), None, None, lambda f: (blob,))
+
+    assert [d.count for d in counted.detections] == [1, 1, 1]
+    assert counted.signals(0) == {"segment-face": 1}
+
+
+def test_a_still_blob_without_a_face_does_not_count():
+    """A bottle is person-shaped to the segmentation model and stands still."""
+    frames = [_with_figure(_room(i), 200) for i in range(3)]
+    blob = Box(200, 100, 60, 160, 0.97)
+    detections = iter(_blob_burst(None))
+
+    counted = count_burst(frames, lambda f: next(detections), None, None, lambda f: (blob,))
+
+    assert [d.count for d in counted.detections] == [0, 0, 0]
+
+
+def test_a_blob_in_only_some_frames_of_the_burst_does_not_count():
+    frames = [_with_figure(_room(i), 200) for i in range(3)]
+    blob = Box(200, 100, 60, 160, 0.9)
+    detections = iter(_blob_burst(Box(215, 100, 30, 30, 0.6)))
+    blobs = iter([(blob,), (), (blob,)])
+
+    counted = count_burst(frames, lambda f: next(detections), None, None, lambda f: next(blobs))
+
+    assert [d.count for d in counted.detections] == [0, 0, 0]
+
+
+def test_segmentation_blobs_leave_out_arms_from_above_and_lying_shapes():
+    """Upright blobs stay, and one cut off by the bottom edge may be as wide as tall."""
+    mask = np.zeros((144, 256), dtype=np.float32)
+    mask[0:40, 10:20] = 1.0  # an arm reaching in from the top edge
+    mask[50:110, 100:125] = 1.0  # a standing person
+    mask[120:135, 150:220] = 1.0  # a lying shape (a table edge)
+    mask[124:144, 30:50] = 1.0  # a head and shoulders cut off by the bottom edge
+    mask[130:144, 230:256] = 1.0  # a wide shape at the bottom edge (a desk)
+
+    blobs = _person_blobs(mask, 640, 360)
+
+    assert sorted((b.x, b.y, b.w, b.h) for b in blobs) == [(75, 310, 50, 50), (250, 125, 62, 150)]

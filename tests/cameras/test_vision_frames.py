@@ -39,7 +39,7 @@ def test_default_detector_meets_the_accuracy_targets_on_all_frames(default_repor
 def test_default_detector_is_the_crowd_aware_fusion_pipeline():
     detector = get_detector()
     assert isinstance(detector, PeopleDetector)
-    assert (detector.name, detector.version.split("+")[0]) == ("mp-crowd", "7")
+    assert (detector.name, detector.version.split("+")[0]) == ("mp-crowd", "9")
     assert get_detector(None) is detector
     assert get_detector("mp-crowd") is detector
 

@@ -11,6 +11,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cameras.vision import get_detector
@@ -20,9 +21,14 @@ from cameras.vision.evaluate import (
     ImageResult,
     evaluate_labelled_dir,
     evaluate_sequences,
+    every_burst_frame,
     format_summary,
+    read_eval_frame,
+    read_labels,
     summarise,
 )
+from cameras.vision.fixed_camera import count_burst
+from cameras.vision.noise import add_sensor_noise
 
 SHARED = Path(
     os.environ.get("KM_SHARED_DIR", Path(__file__).resolve().parents[2].parent / "shared")
@@ -38,7 +44,9 @@ PRESENCE_FLOORS = {
     "iot_headpose_female": 1.0,
     "iot_headpose_male": 1.0,
     "iot_one_by_one_room": 1.0,
-    "iot_store_aisle": 0.75,  # 0.85 without noise, 0.76 with (issue target: 0.85 for both)
+    # 0.97 with and without noise since segmentation blobs count (mp-crowd 9; 0.85 / 0.76
+    # before; the issue's target, 0.85, is reached both ways).
+    "iot_store_aisle": 0.97,
 }
 
 
@@ -62,10 +70,10 @@ def _by_folder(report: EvaluationReport) -> dict[str, list[ImageResult]]:
 def test_sequences_meet_their_floors(plain):
     assert plain.images == 156
     assert plain.empty_accuracy == 1.0, format_summary(plain)
-    assert plain.presence_accuracy >= 151 / 156 - 1e-9, format_summary(plain)
-    # 120 since a lying pose escalates and one pose counts per hip (classroom 0004 and 0013,
-    # corridor 0015); the issue's target, 0.85, is not reached (the store aisle).
-    assert plain.exact_count_accuracy >= 120 / 156 - 1e-9, format_summary(plain)
+    assert plain.presence_accuracy >= 155 / 156 - 1e-9, format_summary(plain)
+    # 129 since segmentation blobs with a face at their top count (store aisle 0002-0009: the
+    # man reaching into a shelf); the issue's target, 0.85 (133), is not reached (the aisle).
+    assert plain.exact_count_accuracy >= 129 / 156 - 1e-9, format_summary(plain)
 
 
 @pytest.mark.parametrize("report_name", ["plain", "noisy"])
@@ -82,9 +90,10 @@ def test_sensor_noise_adds_no_person_and_keeps_presence(plain, noisy):
     empty_frames = [r for r in noisy.results if r.label == 0]
     assert len(empty_frames) == 33
     assert [r.file for r in empty_frames if r.predicted] == []
-    # Measured: noise loses 3 frames of the store aisle (weak poses seen from above flicker
-    # around the candidate floor). The issue's target, within 0.01, is not reached yet.
-    assert abs(noisy.presence_accuracy - plain.presence_accuracy) <= 3 / 156 + 1e-9
+    # The issue's target: within 0.01. Measured: the same since segmentation blobs count, a
+    # head and shoulders at the bottom edge included (mp-crowd 9; before, noise lost 3 store
+    # aisle frames: weak poses seen from above flicker around the candidate floor).
+    assert abs(noisy.presence_accuracy - plain.presence_accuracy) <= 0.01 + 1e-9
 
 
 @pytest.mark.parametrize("report_name", ["plain", "noisy"])
@@ -110,3 +119,55 @@ def test_noise_on_the_photographs_adds_no_person_and_keeps_presence():
         format_summary(plain),
         format_summary(noisy),
     )
+
+
+@pytest.mark.parametrize("noise", [0.0, 2.0])
+def test_no_frame_of_a_burst_counts_the_man_who_left_the_one_by_one_room(noise):
+    """Every frame of every check's burst, scored against its own label: a frame after a
+    visitor left (labelled 0) gets nobody, though the frame before it in the burst shows him
+    (mp-crowd 7 counted the floor shadow where he stood in 0022 on 0023 and 0024 as a moving
+    candidate), and the visits are still counted."""
+    report = evaluate_sequences(
+        SEQUENCES, get_detector(), noise=noise, only=["iot_one_by_one_room"]
+    )
+    frames = every_burst_frame(report)
+    assert len(frames) == 40 * SEQUENCE_BURST - 3  # the last two checks are shorter
+    assert [(f.check, f.file, f.signals) for f in frames if f.label == 0 and f.predicted] == []
+    with_people = [f for f in frames if f.label > 0]
+    assert sum(f.predicted == f.label for f in with_people) >= len(with_people) - 2
+
+
+@pytest.mark.parametrize("report_name", ["plain", "noisy"])
+def test_no_frame_of_any_burst_counts_a_person_on_an_empty_frame(report_name, request):
+    """The same every-frame scoring on every sequence (a hand moving bottles included)."""
+    frames = every_burst_frame(request.getfixturevalue(report_name))
+    assert len(frames) == 156 * SEQUENCE_BURST - 3 * 7
+    assert [(f.check, f.file, f.signals) for f in frames if f.label == 0 and f.predicted] == []
+
+
+def test_the_still_man_in_the_store_aisle_is_counted_by_his_blob_and_a_face():
+    """He reaches into a shelf seen from above and behind: no pose pass finds him, the
+    segmentation model gives his blob and the face model the back of his head at 0.6-0.75."""
+    report = evaluate_sequences(SEQUENCES, get_detector(), only=["iot_store_aisle"])
+    found = [r.file for r in report.results if "segment-face" in r.signals]
+    assert {f"iot_store_aisle/{n:04d}.jpg" for n in range(2, 10)} <= set(found)
+    assert all(r.predicted <= r.label + 1 for r in report.results)
+
+
+@pytest.mark.parametrize("noise", [0.0, 2.0])
+def test_a_burst_of_any_empty_photograph_counts_nobody_without_a_learned_scene(noise):
+    """Three frames of each empty photograph (fresh noise on each with noise) and no empty
+    scene yet: still, so only blobs with a face could count; none does (a clock face and a
+    table of wine glasses are large person-like blobs to the segmentation model)."""
+    detector = get_detector()
+    zoom = detector.detect_regions
+    empty = [name for name, people in read_labels(FRAMES) if people == 0]
+    assert len(empty) >= 8
+    for number, name in enumerate(empty):
+        frame = read_eval_frame(FRAMES / name)
+        burst = [
+            add_sensor_noise(frame, noise, np.random.default_rng(100 * number + i))
+            for i in range(SEQUENCE_BURST)
+        ]
+        counted = count_burst(burst, detector.detect, zoom, None, detector.segment_people)
+        assert [d.count for d in counted.detections] == [0] * SEQUENCE_BURST, name
