@@ -1,13 +1,16 @@
 """Read queries about office agents for the tick, the pages and the API."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 
 from agents.models import Agent, AgentWarning
 from cameras.selectors import AgentBadge
+from places.models import Office
 
 
 def serving_office_ids() -> "QuerySet[Agent, int]":
@@ -86,8 +89,11 @@ def silent_agents(now: datetime) -> list[Silence]:
     ]
 
 
-def agent_health_by_office(office_ids: list[int], now: datetime) -> dict[int, AgentHealth]:
-    """The serving agent of each of these offices that has one, in two queries."""
+def agent_health_by_office(
+    office_ids: Iterable[int] | QuerySet[Office, Any], now: datetime
+) -> dict[int, AgentHealth]:
+    """The serving agent of each of these offices (ids, or a query of office ids) that has
+    one, in two queries."""
     silent_after = timedelta(hours=settings.AGENT_SILENT_HOURS)
     agents = list(Agent.objects.filter(office_id__in=office_ids, retired_at__isnull=True))
     recent: dict[int, list[str]] = {}

@@ -23,6 +23,7 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -41,7 +42,7 @@ from compliance.domain import ranking
 from compliance.models import DailyVerdict, VerdictChange, VerdictStatus
 from kelurahan_monitor import roles
 from places import calendar, vocabulary
-from places.models import Excuse, Holiday, LocalGovernment, Office
+from places.models import Excuse, Holiday, Kecamatan, LocalGovernment, Office
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -305,6 +306,14 @@ def board_agents(offices: Sequence[Mapping[str, Any]], now: datetime) -> tuple[B
     return tuple(sorted(rows, key=lambda row: (not row.health.silent, row.office_name)))
 
 
+def board_agents_of(offices: QuerySet[Office], now: datetime) -> tuple[BoardAgent, ...]:
+    """`board_agents` for the offices of a query, without listing them (three queries)."""
+    health = agent_health_by_office(offices.order_by().values("pk"), now)
+    named = Office.objects.filter(pk__in=list(health)).values_list("pk", "code", "name")
+    rows = [BoardAgent(code, name, health[pk]) for pk, code, name in named]
+    return tuple(sorted(rows, key=lambda row: (not row.health.silent, row.office_name)))
+
+
 def board_for_day(
     day: date,
     user: User,
@@ -320,13 +329,17 @@ def board_for_day(
     for camera outages.
     `complaints_by_office` (office id -> complaints received that day) is handed in by the
     page: compliance does not read complaints. `scope` narrows the board to a kecamatan or a
-    government among the visible offices. Above SUMMARY_ABOVE offices the board is summarised:
-    a row per kecamatan (and per government), page `page` of the tiles, short lists.
+    government among the visible offices. Above SUMMARY_ABOVE offices the board is summarised
+    (`_summarised_board`): counted in SQL, a row per government (for an operator of several)
+    or per kecamatan, page `page` of the tiles, short lists.
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
     scope = scope or Scope()
     scoped = scope.offices(user)
+    by_government = _status_counts(day, scoped, ("kecamatan__local_government_id",))
+    if sum(by_government.values()) > SUMMARY_ABOVE:
+        return _summarised_board(day, now, scoped, by_government, complaints_by_office, scope, page)
     offices = list(
         scoped.order_by("kecamatan__name", "name").values(
             "id",
@@ -341,7 +354,6 @@ def board_for_day(
     verdicts = _board_verdicts(day, scoped)
     zone = timezone.get_current_timezone()
     complaints = complaints_by_office or {}
-    summarised = len(offices) > SUMMARY_ABOVE
     status_of = {office_id: row["effective"] for office_id, row in verdicts.items()}
     tally = _tally(status_of.values())
     by_id = {office["id"]: office for office in offices}
@@ -349,8 +361,6 @@ def board_for_day(
     def tile(office: Mapping[str, Any]) -> Tile:
         return _tile(office, verdicts.get(office["id"]), zone, complaints.get(office["id"], 0))
 
-    pager = page_of(len(offices), page) if summarised else None
-    shown = offices[(pager.number - 1) * PAGE_SIZE : pager.number * PAGE_SIZE] if pager else offices
     late_rows = sorted(
         (row for row in verdicts.values() if row["effective"] == VerdictStatus.LATE),
         key=lambda row: (-(row["minutes_late"] or 0), by_id[row["office_id"]]["name"]),
@@ -360,11 +370,9 @@ def board_for_day(
         for office in offices
         if status_of.get(office["id"]) == VerdictStatus.NOT_OPENED
     ]
-    limit = LIST_MAX if summarised else None
     as_of = now if day >= today else _end_of_local_day(day)
     cameras = _cameras_checked(scoped, day, as_of)
     down = cameras_down(user, as_of, offices=scoped)
-    kecamatan_rows, government_rows = _area_rows(offices, status_of)
     scope_name = ""
     if scope.narrowed and offices:
         first = offices[0]
@@ -379,77 +387,199 @@ def board_for_day(
         total=len(offices),
         counters=board_counters(tally),
         awaiting=len(offices) - len(status_of),
-        other_counts=tuple(
-            Counter(status=status.value, label=str(status.label), count=tally[status.value])
-            for status in (VerdictStatus.CLOSED_EARLY, VerdictStatus.EXCUSED)
-            if tally[status.value]
-        ),
-        late=tuple(tile(by_id[row["office_id"]]) for row in late_rows[:limit]),
-        not_opened=tuple(tile(by_id[office_id]) for office_id in not_opened_ids[:limit]),
-        cameras_down=tuple(down[:limit]),
-        groups=kecamatan_groups(tile(office) for office in shown),
-        holidays=tuple(
-            Holiday.objects.filter(date=day).order_by("kind").values_list("name", flat=True)
-        ),
+        other_counts=_other_counts(tally),
+        late=tuple(tile(by_id[row["office_id"]]) for row in late_rows),
+        not_opened=tuple(tile(by_id[office_id]) for office_id in not_opened_ids),
+        cameras_down=tuple(down),
+        groups=kecamatan_groups(tile(office) for office in offices),
+        holidays=_holiday_names(day),
         zone_label=zone_label(),
         generated_at=now,
         complaints=sum(complaints.get(office["id"], 0) for office in offices),
         cameras_total=cameras["total"],
         cameras_checked=cameras["checked"],
         agents=board_agents(offices, now),
-        summarised=summarised,
         late_total=len(late_rows),
         not_opened_total=len(not_opened_ids),
         cameras_down_total=len(down),
-        kecamatan_rows=kecamatan_rows if summarised else (),
+        scope_name=scope_name,
+    )
+
+
+def _summarised_board(
+    day: date,
+    now: datetime,
+    scoped: QuerySet[Office],
+    by_government: Mapping[tuple[Any, ...], int],
+    complaints_by_office: Mapping[int, int] | None,
+    scope: Scope,
+    page: int | None,
+) -> Board:
+    """The board of more than SUMMARY_ABOVE offices, counted in the database: no office list
+    in Python, so a national operator's 83,763 offices cost what a province's do. The table is
+    a row per government when the board covers several (each drills down to its kecamatan),
+    else a row per kecamatan; the lists hold the worst LIST_MAX; the tiles one page."""
+    today = timezone.localdate(now)
+    zone = timezone.get_current_timezone()
+    complaints = complaints_by_office or {}
+    tally: dict[str, int] = defaultdict(int)
+    for (_government, status), count in by_government.items():
+        tally[status or ""] += count
+    total = sum(tally.values())
+    awaiting = tally.pop("", 0)
+    names = _names(scoped)
+    government_rows = _area_table(by_government, names.governments, {})
+    kecamatan_rows: tuple[AreaRow, ...] = ()
+    if len(government_rows) == 1:
+        by_kecamatan = _status_counts(day, scoped, ("kecamatan_id",))
+        kecamatan_rows = _area_table(by_kecamatan, names.kecamatan, names.parent)
+    verdicts = (
+        DailyVerdict.objects.filter(date=day, office__in=scoped)
+        .annotate(effective=effective_status_expression())
+        .values(*_VERDICT_FIELDS, *_TILE_OFFICE_FIELDS)
+    )
+    late = verdicts.filter(effective=VerdictStatus.LATE).order_by(
+        Coalesce("minutes_late", 0).desc(), "office__name", "office_id"
+    )[:LIST_MAX]
+    not_opened = verdicts.filter(effective=VerdictStatus.NOT_OPENED).order_by(
+        "office__kecamatan__name", "office__name", "office_id"
+    )[:LIST_MAX]
+
+    def verdict_tile(row: Mapping[str, Any]) -> Tile:
+        office = {key: row[f"office__{key}"] for key in ("code", "name", "kecamatan__name")}
+        office["id"] = row["office_id"]
+        return _tile(office, row, zone, complaints.get(row["office_id"], 0))
+
+    pager = page_of(total, page)
+    shown = list(
+        scoped.order_by("kecamatan__name", "name", "id").values(
+            "id", "code", "name", "kecamatan__name"
+        )[(pager.number - 1) * PAGE_SIZE : pager.number * PAGE_SIZE]
+    )
+    shown_verdicts = _board_verdicts(day, scoped.filter(pk__in=[office["id"] for office in shown]))
+    as_of = now if day >= today else _end_of_local_day(day)
+    cameras = _cameras_checked(scoped, day, as_of)
+    down = cameras_down(_ANYONE, as_of, offices=scoped)
+    with_complaints = scoped.filter(pk__in=list(complaints)).values_list("pk", flat=True)
+    scope_name = ""
+    if scope.kecamatan_id is not None and kecamatan_rows:
+        scope_name = kecamatan_rows[0].name
+    elif scope.government_id is not None and government_rows:
+        scope_name = government_rows[0].name
+    return Board(
+        day=day,
+        is_today=day == today,
+        total=total,
+        counters=board_counters(tally),
+        awaiting=awaiting,
+        other_counts=_other_counts(tally),
+        late=tuple(verdict_tile(row) for row in late),
+        not_opened=tuple(verdict_tile(row) for row in not_opened),
+        cameras_down=tuple(down[:LIST_MAX]),
+        groups=kecamatan_groups(
+            _tile(office, shown_verdicts.get(office["id"]), zone, complaints.get(office["id"], 0))
+            for office in shown
+        ),
+        holidays=_holiday_names(day),
+        zone_label=zone_label(),
+        generated_at=now,
+        complaints=sum(complaints.get(office_id, 0) for office_id in with_complaints),
+        cameras_total=cameras["total"],
+        cameras_checked=cameras["checked"],
+        agents=board_agents_of(scoped, now),
+        summarised=True,
+        late_total=tally.get(VerdictStatus.LATE, 0),
+        not_opened_total=tally.get(VerdictStatus.NOT_OPENED, 0),
+        cameras_down_total=len(down),
+        kecamatan_rows=kecamatan_rows,
         government_rows=government_rows if len(government_rows) > 1 else (),
         page=pager,
         scope_name=scope_name,
     )
 
 
-def _area_rows(
-    offices: Sequence[Mapping[str, Any]], status_of: Mapping[int, str]
-) -> tuple[tuple[AreaRow, ...], tuple[AreaRow, ...]]:
-    """Rows per kecamatan and per government (in the offices' order) with status counts."""
-    kecamatan: dict[int, dict[str, Any]] = {}
-    governments: dict[int, dict[str, Any]] = {}
-    for office in offices:
-        status = status_of.get(office["id"], "")
-        for areas, key, name, parent in (
-            (
-                kecamatan,
-                office["kecamatan_id"],
-                office["kecamatan__name"],
-                office["kecamatan__local_government__name"],
-            ),
-            (
-                governments,
-                office["kecamatan__local_government_id"],
-                office["kecamatan__local_government__name"],
-                "",
-            ),
-        ):
-            area = areas.setdefault(
-                key, {"name": name, "parent": parent, "total": 0, "tally": defaultdict(int)}
-            )
-            area["total"] += 1
-            area["tally"][status] += 1
+# The office fields a tile needs, read beside a verdict.
+_TILE_OFFICE_FIELDS = ("office__code", "office__name", "office__kecamatan__name")
+# `cameras_down` narrows by `offices` when given; the user only matters without them.
+_ANYONE = AnonymousUser()
 
-    def rows(areas: dict[int, dict[str, Any]]) -> tuple[AreaRow, ...]:
-        return tuple(
-            AreaRow(
-                key=key,
-                name=area["name"],
-                parent=area["parent"],
-                total=area["total"],
-                counts=ranking.StatusCounts.from_mapping(area["tally"]),
-                awaiting=area["tally"].get("", 0),
-            )
-            for key, area in areas.items()
+
+def _status_counts(
+    day: date, offices: QuerySet[Office], keys: tuple[str, ...]
+) -> dict[tuple[Any, ...], int]:
+    """Offices per (key..., effective status of `day` or None when not judged yet): one
+    GROUP BY query over the offices left-joined to that day's verdicts (a hash join: a
+    correlated subquery per office cost 0.35 s at 100,000 offices)."""
+    rows = (
+        offices.order_by()
+        .annotate(
+            day_verdict=FilteredRelation("verdicts", condition=Q(verdicts__date=day)),
+            effective=Coalesce(
+                NullIf(F("day_verdict__override_status"), Value("")),
+                F("day_verdict__status"),
+                output_field=CharField(),
+            ),
         )
+        .values_list(*keys, "effective")
+        .annotate(count=Count("id"))
+    )
+    return {tuple(row[:-1]): row[-1] for row in rows}
 
-    return rows(kecamatan), tuple(sorted(rows(governments), key=lambda row: row.name))
+
+@dataclass(frozen=True)
+class _AreaNames:
+    governments: dict[int, str]
+    kecamatan: dict[int, str]
+    parent: dict[int, str]  # kecamatan id -> its government's name
+
+
+def _names(offices: QuerySet[Office]) -> _AreaNames:
+    """Names of the governments and kecamatan of `offices` (two queries, one row each)."""
+    governments = dict(
+        LocalGovernment.objects.filter(
+            pk__in=offices.order_by().values("kecamatan__local_government_id")
+        ).values_list("pk", "name")
+    )
+    kecamatan = Kecamatan.objects.filter(pk__in=offices.order_by().values("kecamatan_id"))
+    rows = list(kecamatan.values_list("pk", "name", "local_government__name"))
+    return _AreaNames(
+        governments,
+        {pk: name for pk, name, _parent in rows},
+        {pk: parent for pk, _name, parent in rows},
+    )
+
+
+def _area_table(
+    counts: Mapping[tuple[Any, ...], int], names: Mapping[int, str], parents: Mapping[int, str]
+) -> tuple[AreaRow, ...]:
+    """A row per area (by name) from offices counted per (area id, status)."""
+    tallies: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (key, status), count in counts.items():
+        tallies[key][status or ""] += count
+    rows = [
+        AreaRow(
+            key=key,
+            name=names.get(key, ""),
+            parent=parents.get(key, ""),
+            total=sum(tally.values()),
+            counts=ranking.StatusCounts.from_mapping(tally),
+            awaiting=tally.get("", 0),
+        )
+        for key, tally in tallies.items()
+    ]
+    return tuple(sorted(rows, key=lambda row: (row.name, row.key)))
+
+
+def _other_counts(tally: Mapping[str, int]) -> tuple[Counter, ...]:
+    return tuple(
+        Counter(status=status.value, label=str(status.label), count=tally[status.value])
+        for status in (VerdictStatus.CLOSED_EARLY, VerdictStatus.EXCUSED)
+        if tally.get(status.value)
+    )
+
+
+def _holiday_names(day: date) -> tuple[str, ...]:
+    return tuple(Holiday.objects.filter(date=day).order_by("kind").values_list("name", flat=True))
 
 
 def government_tiles(government: LocalGovernment, day: date) -> list[Tile]:
@@ -482,7 +612,9 @@ def _board_verdicts(day: date, offices: QuerySet[Office]) -> dict[int, dict]:
     }
 
 
-def _tile(office: Mapping[str, Any], verdict: dict | None, zone: tzinfo, complaints: int) -> Tile:
+def _tile(
+    office: Mapping[str, Any], verdict: Mapping[str, Any] | None, zone: tzinfo, complaints: int
+) -> Tile:
     """One office's tile from its row and its verdict row (None: not judged yet)."""
     status = verdict["effective"] if verdict else ""
     return Tile(

@@ -140,3 +140,38 @@ def test_the_summarised_page_links_rows_and_pages(client, province, make_role_us
     assert "Hanya A" in page
     assert "A4" in page
     assert "B0" not in page
+
+
+def test_an_operator_s_board_has_no_kecamatan_table_until_a_government_is_chosen(province):
+    operator = UserFactory(is_superuser=True, is_staff=True)
+    board = selectors.board_for_day(TUESDAY, operator, now=NOW)
+    assert board.summarised and board.kecamatan_rows == ()  # a national table would be huge
+    assert (board.total, board.awaiting, board.late_total, board.not_opened_total) == (12, 1, 3, 4)
+    assert [tile.name for tile in board.not_opened] == ["A3", "C0"]  # the first LIST_MAX
+    north, _south, _kecamatan = province
+    narrowed = selectors.board_for_day(
+        TUESDAY, operator, now=NOW, scope=selectors.Scope(government_id=north.pk)
+    )
+    assert [row.name for row in narrowed.kecamatan_rows] == ["A", "B"]
+
+
+def test_the_summarised_board_takes_the_same_queries_for_more_offices_and_governments(province):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    operator = UserFactory(is_superuser=True, is_staff=True)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            selectors.board_for_day(TUESDAY, operator, now=NOW)
+        return len(captured)
+
+    queries()  # the first read of the user's role is cached on the user
+    before = queries()
+    for n in range(3):
+        government = LocalGovernmentFactory(code=f"72.0{n + 1}", name=f"Baru {n}")
+        kecamatan = KecamatanFactory(local_government=government, code=f"72.0{n + 1}.01")
+        for index in range(5):
+            office = OfficeFactory(kecamatan=kecamatan, name=f"Baru {n}-{index}")
+            DailyVerdict.objects.create(office=office, date=TUESDAY, status="late", minutes_late=9)
+    assert queries() == before
