@@ -3,10 +3,11 @@
 On PostgreSQL `cameras_observation` becomes a table PARTITIONED BY RANGE (office_date): one
 partition per month from the month of the oldest row to three months past today, and a
 DEFAULT partition so that an insert for a day no partition covers yet never fails (the upkeep,
-`cameras.partitioning`, moves such rows into their month when it creates it). A unique key of
-a partitioned table must contain the partition column, so the primary key becomes
-(id, office_date) and the natural key (camera, slot, office_date): the same key, the office
-day being a function of the slot. The id sequence goes on from where it was.
+`cameras.partitioning`, moves such rows into their month when it creates it; rows already
+dated beyond the last month go there too). A unique key of a partitioned table must contain
+the partition column, so the primary key becomes (id, office_date) and the natural key
+(camera, slot, office_date): the same key, the office day being a function of the slot. The
+id sequence goes on from where it was.
 
 For the same reason no foreign key can point at an observation's id alone any more: the three
 that did (evidence, security events, agent records) lose their database constraint first
@@ -93,14 +94,15 @@ def _rebuild(cursor, partitioned):
         f"INCLUDING CONSTRAINTS INCLUDING STORAGE){partitioning}"
     )
     if partitioned:
-        cursor.execute(f"SELECT min(office_date), max(office_date) FROM {TABLE}")
-        oldest, newest = cursor.fetchone()
+        cursor.execute(f"SELECT min(office_date) FROM {TABLE}")
+        oldest = cursor.fetchone()[0]
         today = timezone.localdate()
         last = today
         for _ in range(MONTHS_AHEAD):
             last = _next_month(_month_start(last))
         first = min(oldest or today, today)
-        last = max(newest or last, last)
+        # Rows dated past the last month (a clock far ahead) go to the default partition, not
+        # into months created for them; the upkeep moves them when their month comes.
         for start, end in _monthly_ranges(first, last):
             cursor.execute(
                 f"CREATE TABLE {TABLE}_{start:%Y_%m} PARTITION OF {new} "
