@@ -75,8 +75,14 @@ class AgentRecord(models.Model):
     hash = models.CharField(max_length=64)
     camera_id = models.BigIntegerField()
     slot = models.DateTimeField()
+    # No database constraint: see compliance.SecurityEvent.observation (cameras 0014).
     observation = models.ForeignKey(
-        "cameras.Observation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "cameras.Observation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     taken_at = models.DateTimeField(null=True, blank=True)  # on the server's timeline
     received_at = models.DateTimeField()

@@ -318,7 +318,11 @@ class Observation(models.Model):
         verbose_name_plural = _("observasi")
         ordering = ["-slot"]
         constraints = [
-            models.UniqueConstraint(fields=["camera", "slot"], name="observation_unique_slot"),
+            # The office day is a function of the slot; it is in the key because PostgreSQL
+            # partitions the table by it (migration 0014) and a unique key there must name it.
+            models.UniqueConstraint(
+                fields=["camera", "slot", "office_date"], name="observation_unique_slot"
+            ),
         ]
         # The status and recorded-at indexes are partial: the tick asks only for unsettled
         # slots and for facts recorded since its cursor, so a slot enters the one while it is
@@ -346,8 +350,14 @@ class Observation(models.Model):
 class Evidence(models.Model):
     """A downscaled JPEG with faces and heads blurred; the raw frame is never stored."""
 
+    # No database constraint: a foreign key into the partitioned observations table would need
+    # the office day too (migration 0014); deletes still cascade through the ORM.
     observation = models.OneToOneField(
-        Observation, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("observasi")
+        Observation,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("observasi"),
+        db_constraint=False,
     )
     image = models.FileField(_("gambar"), storage=_evidence_storage, upload_to="%Y/%m/%d/")
     width = models.PositiveIntegerField(_("lebar"))

@@ -185,7 +185,11 @@ def record_capture_failure(observation_id: int, code: str, message: str, now: da
 
 def _previous_signature(observation: Observation) -> str:
     return (
-        Observation.objects.filter(camera_id=observation.camera_id, slot__lt=observation.slot)
+        Observation.objects.filter(
+            camera_id=observation.camera_id,
+            slot__lt=observation.slot,
+            office_date__lte=observation.office_date,
+        )
         .exclude(frame_signature="")
         .order_by("-slot")
         .values_list("frame_signature", flat=True)
@@ -244,7 +248,10 @@ def record_reading(
         else Q(status__in=(ObservationStatus.PENDING, ObservationStatus.RUNNING))
     )
     with transaction.atomic():
-        written = Observation.objects.filter(holder, pk=observation.pk).update(
+        # With its office day: PostgreSQL then reads the one partition that holds the row.
+        written = Observation.objects.filter(
+            holder, pk=observation.pk, office_date=observation.office_date
+        ).update(
             status=reading.status,
             error_message=reading.error[:500],
             captured_at=(captured_at or now) if reading.status == ObservationStatus.OK else None,
@@ -296,9 +303,9 @@ def record_forwarded_readings(
     reading keeps it, so the same reading sent twice changes nothing. `recorded_at` is `now`
     (the server's clock at arrival): compliance's tick pulls the new facts by it and recomputes
     the day's verdict once, whatever the order the readings came in. On PostgreSQL one
-    INSERT ... ON CONFLICT (camera, slot) DO UPDATE for the whole batch (plus a lookup of the
-    slots that kept their reading, only when there are some); elsewhere a fixed number of
-    queries plus one per replaced slot. One more per evidence picture.
+    INSERT ... ON CONFLICT (camera, slot, office day) DO UPDATE for the whole batch (plus a
+    lookup of the slots that kept their reading, only when there are some); elsewhere a fixed
+    number of queries plus one per replaced slot. One more per evidence picture.
     """
     if not readings:
         return {}
@@ -340,7 +347,7 @@ FROM unnest(
        people_in_zone, detector_name, detector_version, frame_signature, health,
        people_signals, duration_ms)
 ORDER BY r.camera_id, r.slot
-ON CONFLICT (camera_id, slot) DO UPDATE SET
+ON CONFLICT (camera_id, slot, office_date) DO UPDATE SET
     status = EXCLUDED.status, error_message = EXCLUDED.error_message,
     captured_at = EXCLUDED.captured_at, people_count = EXCLUDED.people_count,
     people_in_zone = EXCLUDED.people_in_zone, detector_name = EXCLUDED.detector_name,
@@ -408,7 +415,9 @@ def _upsert_forwarded(
     if kept:
         wanted = set(kept)
         rows = Observation.objects.filter(
-            camera_id__in={c for c, _ in kept}, slot__in={s for _, s in kept}
+            camera_id__in={c for c, _ in kept},
+            slot__in={s for _, s in kept},
+            office_date__in={r.office_date for r in readings},
         ).values_list("camera_id", "slot", "pk")
         written.update({(c, s): pk for c, s, pk in rows if (c, s) in wanted})
     return written, changed
@@ -419,9 +428,11 @@ def _write_forwarded_portably(
 ) -> tuple[dict[tuple[int, datetime], int], set[tuple[int, datetime]]]:
     camera_ids = {camera_id for camera_id, _ in by_key}
     slots = {slot for _, slot in by_key}
-    rows = Observation.objects.filter(camera_id__in=camera_ids, slot__in=slots).values_list(
-        "camera_id", "slot", "pk", "status"
-    )
+    rows = Observation.objects.filter(
+        camera_id__in=camera_ids,
+        slot__in=slots,
+        office_date__in={r.office_date for r in by_key.values()},
+    ).values_list("camera_id", "slot", "pk", "status")
     before = {(c, s): (pk, st) for c, s, pk, st in rows if (c, s) in by_key}
     fresh = [
         Observation(

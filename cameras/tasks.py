@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cameras import pipeline, services, stills
+from cameras import partitioning, pipeline, services, stills
 from cameras.models import Observation
 from kelurahan_monitor.queueing import publish_from_request
 
@@ -201,6 +201,12 @@ def queue_still_captures(requests: Sequence[stills.StillRequest]) -> None:
 def purge_old_stills() -> int:
     """Delete wall/public stills past STILL_RETENTION_HOURS."""
     return stills.purge_old_stills()
+
+
+@shared_task(name="cameras.tasks.ensure_observation_partitions")
+def ensure_observation_partitions() -> list[str]:
+    """Create the coming months' observation partitions (partitioning.ensure_...; PostgreSQL)."""
+    return partitioning.ensure_observation_partitions(timezone.localdate())
 
 
 @shared_task(name="cameras.tasks.purge_expired_evidence")

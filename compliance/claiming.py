@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef
 
 from agents.selectors import serving_office_ids
+from cameras.domain.partitions import office_days_around
 from cameras.models import Camera, Observation, ObservationStatus
 from compliance import domain
 from compliance.domain.spread import PHASE_MULTIPLIER, PHASE_WORD
@@ -313,8 +314,9 @@ INSERTED_COLUMNS = frozenset(_INSERTED_COLUMNS_SQL.replace("\n", "").replace(" "
 
 
 # One statement for every due row: the offices joined to their group's due slots and to their
-# enabled cameras. ON CONFLICT on the natural key (camera, slot): a row another tick inserted
-# first is not returned here, so a row this tick inserted is a row this tick dispatches.
+# enabled cameras. ON CONFLICT on the natural key (camera, slot, office day): a row another
+# tick inserted first is not returned here, so a row this tick inserted is a row this tick
+# dispatches.
 _INSERT_GROUPED_SQL = """
 WITH g(gov, own, iv, oc, cov, ah, nc, phase, due) AS (
   SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::int[], %s::int[], %s::float8[],
@@ -331,7 +333,7 @@ JOIN g USING (gov, own, iv, oc, cov, ah, nc, phase)
 JOIN s ON s.n = g.due + 1
 JOIN cameras_camera c ON c.office_id = o.id AND c.enabled
 ORDER BY c.id, s.slot
-ON CONFLICT (camera_id, slot) DO NOTHING
+ON CONFLICT (camera_id, slot, office_date) DO NOTHING
 RETURNING id, extract(epoch FROM expires_at)::float8
 """
 
@@ -389,7 +391,7 @@ def _with_expiries(
 _DISPATCH_UNDISPATCHED_SQL = """
 UPDATE cameras_observation SET dispatched_at = %(now)s, dispatch_count = dispatch_count + 1
 WHERE status = 'pending' AND dispatched_at IS NULL AND slot > %(since)s AND slot <= %(now)s
-  AND expires_at > %(now)s
+  AND office_date BETWEEN %(first_day)s AND %(last_day)s AND expires_at > %(now)s
   AND (%(all)s OR camera_id IN (SELECT id FROM cameras_camera WHERE office_id = ANY(%(ids)s)))
 RETURNING id, expires_at
 """
@@ -404,6 +406,7 @@ def _dispatch_undispatched(
             {
                 "now": now,
                 "since": since,
+                **_office_days(since, now),
                 "all": office_ids is None,
                 "ids": list(office_ids or []),
             },
@@ -478,7 +481,7 @@ UPDATE cameras_observation
 SET status = 'pending', claim_token = '', dispatched_at = %(now)s,
     dispatch_count = dispatch_count + 1
 WHERE expires_at > %(now)s AND slot > %(horizon)s AND slot <= %(now)s
-  AND dispatch_count < %(max)s
+  AND office_date BETWEEN %(first_day)s AND %(last_day)s AND dispatch_count < %(max)s
   AND ((status = 'pending' AND (dispatched_at < %(lost_before)s OR dispatched_at IS NULL))
        OR (status = 'running' AND claimed_at < %(lease_before)s))
 RETURNING id, expires_at
@@ -495,6 +498,7 @@ def reclaim_in_one_statement(
             _RECLAIM_SQL,
             {
                 "now": now,
+                **_office_days(horizon, now),
                 "lost_before": lost_before,
                 "lease_before": lease_before,
                 "horizon": horizon,
@@ -502,3 +506,9 @@ def reclaim_in_one_statement(
             },
         )
         return sorted(cursor.fetchall())
+
+
+def _office_days(start: datetime, end: datetime) -> dict[str, date]:
+    """The office-day bounds of a slot range, so PostgreSQL reads only their partitions."""
+    first_day, last_day = office_days_around(start, end)
+    return {"first_day": first_day, "last_day": last_day}

@@ -131,11 +131,15 @@ class SecurityEvent(models.Model):
     office = models.ForeignKey(
         Office, on_delete=models.CASCADE, related_name="security_events", verbose_name=_("kantor")
     )
+    # No database constraint: observations are partitioned by office day on PostgreSQL, and a
+    # foreign key cannot point at the id alone there (cameras 0014). Deletes still cascade
+    # through the ORM.
     observation = models.OneToOneField(
         "cameras.Observation",
         on_delete=models.CASCADE,
         related_name="security_event",
         verbose_name=_("observasi"),
+        db_constraint=False,
     )
     occurred_at = models.DateTimeField(_("waktu"))
     people = models.PositiveSmallIntegerField(_("jumlah orang"))

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from agents.selectors import AGENT_WAIT_LIMIT, serving_office_ids
+from cameras.domain.partitions import office_days_around
 from cameras.models import Observation, ObservationStatus
 from cameras.services import claim_lease
 from compliance import alerts, claiming, domain, verdict_batches
@@ -91,7 +92,12 @@ def reclaim_lost_checks(now: datetime) -> list[tuple[int, datetime]]:
 
     Windows still open only; `settle_expired_checks` ends the others.
     """
-    open_window = Q(expires_at__gt=now, slot__gt=now - RECLAIM_HORIZON, slot__lte=now)
+    open_window = Q(
+        expires_at__gt=now,
+        slot__gt=now - RECLAIM_HORIZON,
+        slot__lte=now,
+        office_date__range=office_days_around(now - RECLAIM_HORIZON, now),
+    )
     lost_worker = Q(status=ObservationStatus.RUNNING, claimed_at__lt=now - claim_lease())
     if connection.vendor == "postgresql":
         again = claiming.reclaim_in_one_statement(

@@ -106,6 +106,12 @@ app.conf.beat_schedule = {
         "task": "complaints.tasks.close_unanswered_complaints",
         "schedule": crontab(minute=20, hour=0),
     },
+    # PostgreSQL: the coming months' observation partitions, weeks before their first row.
+    "create-observation-partitions": {
+        "task": "cameras.tasks.ensure_observation_partitions",
+        "schedule": crontab(minute=40, hour=1),
+        "options": {"expires": 3600},
+    },
     "purge-expired-evidence": {
         "task": "cameras.tasks.purge_expired_evidence",
         "schedule": crontab(minute=30, hour=2),

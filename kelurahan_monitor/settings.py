@@ -151,6 +151,9 @@ WHITENOISE_USE_FINDERS = True
 EVIDENCE_ROOT = Path(env.str("EVIDENCE_ROOT", default=str(VAR_DIR / "evidence")))
 REPORTS_ROOT = Path(env.str("REPORTS_ROOT", default=str(VAR_DIR / "reports")))
 EVIDENCE_RETENTION_DAYS = env.int("EVIDENCE_RETENTION_DAYS", default=90)
+# PostgreSQL: observations are partitioned by office day, a month each; the daily upkeep keeps
+# the current month and this many after it created (cameras.partitioning).
+OBSERVATION_PARTITION_MONTHS_AHEAD = env.int("OBSERVATION_PARTITION_MONTHS_AHEAD", default=3)
 # Command-centre wall and public page: at most one capture per camera per interval, whoever
 # watches; stills (blurred) are kept for the tile history, then purged.
 STILL_INTERVAL_SECONDS = env.int("STILL_INTERVAL_SECONDS", default=30)
