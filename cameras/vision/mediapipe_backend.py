@@ -1083,19 +1083,21 @@ def _merge_pose(found: _Candidates) -> list[tuple[float, NDArray[np.floating[Any
     Returns (best score, its keypoints, lowest pass id that saw the person) per person.
     """
     order = np.argsort(-np.asarray(found.scores, dtype=np.float32))
-    groups: list[tuple[float, NDArray[np.floating[Any]], set[int]]] = []
+    # Each candidate's full-body radius once (the sizes are compared before the distance, which
+    # is only computed for a group of similar size: the same test, fewer norms).
+    radii = [float(np.linalg.norm(points[1] - points[0])) + 1e-6 for points in found.points]
+    groups: list[tuple[float, NDArray[np.floating[Any]], float, set[int]]] = []
     for index in order:
-        points = found.points[index]
-        radius = float(np.linalg.norm(points[1] - points[0])) + 1e-6
-        for _score, kept, passes in groups:
-            kept_radius = float(np.linalg.norm(kept[1] - kept[0])) + 1e-6
-            close = np.linalg.norm(kept[0] - points[0]) < 0.5 * max(radius, kept_radius)
-            if close and 0.5 < radius / kept_radius < 2.0:
+        points, radius = found.points[index], radii[index]
+        for _score, kept, kept_radius, passes in groups:
+            if not 0.5 < radius / kept_radius < 2.0:
+                continue
+            if np.linalg.norm(kept[0] - points[0]) < 0.5 * max(radius, kept_radius):
                 passes.add(found.passes[index])
                 break
         else:
-            groups.append((found.scores[index], points, {found.passes[index]}))
-    return [(score, points, min(passes)) for score, points, passes in groups]
+            groups.append((found.scores[index], points, radius, {found.passes[index]}))
+    return [(score, points, min(passes)) for score, points, _radius, passes in groups]
 
 
 def _same_hip_as_any(
