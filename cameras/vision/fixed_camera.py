@@ -208,7 +208,7 @@ def count_burst(
         found.append(confident + weak)
         zoomed.append(extra)
         candidates.append(hints)
-    blobs = [list(segment(frame)) for frame in frames] if segment and len(frames) > 1 else []
+    blobs = _burst_blobs(frames, segment) if segment and len(frames) > 1 else []
     detections = []
     for index, detection in enumerate(whole):
         shape = frames[index].shape
@@ -280,6 +280,19 @@ def _whole_frame_detections(
             for frame in frames[1:]
         ]
     return [first] + [detect(frame) for frame in frames[1:]]
+
+
+def _burst_blobs(frames: Sequence[NDArray[np.uint8]], segment: SegmentFn) -> list[list[Box]]:
+    """Every frame's segmentation blobs, or none at all as soon as one frame has no blob: a
+    blob counts only when a blob stands at its place in every other frame of the burst (rule
+    6), so then no blob of any frame can count and the later frames need no model run."""
+    blobs: list[list[Box]] = []
+    for frame in frames:
+        found = list(segment(frame))
+        if not found:
+            return []
+        blobs.append(found)
+    return blobs
 
 
 def _unchanged(

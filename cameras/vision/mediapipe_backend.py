@@ -383,12 +383,21 @@ class _Candidates:
     points: list[NDArray[np.floating[Any]]] = field(default_factory=list)  # keypoints (K, 2)
     boxes: list[NDArray[np.floating[Any]]] = field(default_factory=list)  # (x1, y1, x2, y2)
     passes: list[int] = field(default_factory=list)
+    # `_merge_pose` of these candidates and how many there were then: the doubt test, the tile
+    # choice, the fusion and the candidate list each ask for the same merge. Candidates are
+    # only ever added, so a merge of as many is this merge.
+    merged_pose: tuple[int, list[_MergedPose]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def extend(self, other: _Candidates) -> None:
         self.scores.extend(other.scores)
         self.points.extend(other.points)
         self.boxes.extend(other.boxes)
         self.passes.extend(other.passes)
+
+
+_MergedPose = tuple[float, NDArray[np.floating[Any]], int]  # best score, its keypoints, first pass
 
 
 _Crop = tuple[int, tuple[int, int, int, int]]  # (pass id, (x1, y1, x2, y2))
@@ -1077,25 +1086,32 @@ def _head_visibility(landmarks: NDArray[np.float32]) -> float:
     return float(np.mean(1.0 / (1.0 + np.exp(-logits))))
 
 
-def _merge_pose(found: _Candidates) -> list[tuple[float, NDArray[np.floating[Any]], int]]:
+def _merge_pose(found: _Candidates) -> list[_MergedPose]:
     """Greedy merge of pose candidates from all passes: same hip spot and similar size.
 
-    Returns (best score, its keypoints, lowest pass id that saw the person) per person.
+    Returns (best score, its keypoints, lowest pass id that saw the person) per person, the
+    same list again while no candidate was added (the callers only read it).
     """
+    if found.merged_pose is not None and found.merged_pose[0] == len(found.scores):
+        return found.merged_pose[1]
     order = np.argsort(-np.asarray(found.scores, dtype=np.float32))
-    groups: list[tuple[float, NDArray[np.floating[Any]], set[int]]] = []
+    # Each candidate's full-body radius once (the sizes are compared before the distance, which
+    # is only computed for a group of similar size: the same test, fewer norms).
+    radii = [float(np.linalg.norm(points[1] - points[0])) + 1e-6 for points in found.points]
+    groups: list[tuple[float, NDArray[np.floating[Any]], float, set[int]]] = []
     for index in order:
-        points = found.points[index]
-        radius = float(np.linalg.norm(points[1] - points[0])) + 1e-6
-        for _score, kept, passes in groups:
-            kept_radius = float(np.linalg.norm(kept[1] - kept[0])) + 1e-6
-            close = np.linalg.norm(kept[0] - points[0]) < 0.5 * max(radius, kept_radius)
-            if close and 0.5 < radius / kept_radius < 2.0:
+        points, radius = found.points[index], radii[index]
+        for _score, kept, kept_radius, passes in groups:
+            if not 0.5 < radius / kept_radius < 2.0:
+                continue
+            if np.linalg.norm(kept[0] - points[0]) < 0.5 * max(radius, kept_radius):
                 passes.add(found.passes[index])
                 break
         else:
-            groups.append((found.scores[index], points, {found.passes[index]}))
-    return [(score, points, min(passes)) for score, points, passes in groups]
+            groups.append((found.scores[index], points, radius, {found.passes[index]}))
+    merged = [(score, points, min(passes)) for score, points, _radius, passes in groups]
+    found.merged_pose = (len(found.scores), merged)
+    return merged
 
 
 def _same_hip_as_any(

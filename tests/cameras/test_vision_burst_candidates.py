@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pytest
 
 from cameras.vision.detector import Box, Detection, PersonBox
 from cameras.vision.fixed_camera import count_burst
@@ -225,6 +226,26 @@ def test_a_blob_in_only_some_frames_of_the_burst_does_not_count():
     counted = count_burst(frames, lambda f: next(detections), None, None, lambda f: next(blobs))
 
     assert [d.count for d in counted.detections] == [0, 0, 0]
+
+
+@pytest.mark.parametrize(("first", "second", "runs"), [(True, False, 2), (False, True, 1)])
+def test_segmentation_stops_at_the_first_frame_without_a_blob(first: bool, second: bool, runs: int):
+    """No blob can stand in every frame once one frame has none: the later frames are not
+    segmented, and the counts are those of segmenting them all."""
+    frames = [_with_figure(_room(i), 200) for i in range(3)]
+    blob = Box(200, 100, 60, 160, 0.9)
+    blobs = iter([(blob,) if first else (), (blob,) if second else (), (blob,)])
+    detections = iter(_blob_burst(Box(215, 100, 30, 30, 0.6)))
+    segmented: list[np.ndarray] = []
+
+    def segment(frame: np.ndarray) -> Sequence[Box]:
+        segmented.append(frame)
+        return next(blobs)
+
+    counted = count_burst(frames, lambda f: next(detections), None, None, segment)
+
+    assert [d.count for d in counted.detections] == [0, 0, 0]
+    assert len(segmented) == runs
 
 
 def test_segmentation_blobs_leave_out_arms_from_above_and_lying_shapes():
