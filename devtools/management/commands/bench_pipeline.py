@@ -62,7 +62,9 @@ def _frame(path: str) -> bytes:
 
 
 def _cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU of these processes and their children (from /proc), in seconds."""
+    """User + system CPU of these processes and their children (from /proc), in seconds:
+    the live children's own, and the finished ones' as their parent counts them (a prefork
+    worker replaces a child that reached its task or memory limit)."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for pid in pids:
@@ -71,7 +73,9 @@ def _cpu_seconds(pids: list[int]) -> float:
                 fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            total += (int(fields[11]) + int(fields[12])) / ticks
+            # utime, stime; for the worker itself also cutime, cstime (its reaped children).
+            used = fields[11:15] if member == pid else fields[11:13]
+            total += sum(int(value) for value in used) / ticks
     return total
 
 
