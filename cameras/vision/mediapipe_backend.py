@@ -132,14 +132,20 @@ node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:output"
 """
 
 
-class _MaskGraph:
-    """A wheel segmentation model: `run(rgb)` -> its mask (height x width floats, 0..1).
+class _GraphRunner:
+    """One mediapipe graph fed an SRGB image on its "image" stream, its named output streams
+    read back with `getter` (mediapipe.python.packet_getter's name), driven through
+    CalculatorGraph directly (SolutionBase costs about 1 ms per call in Python).
 
     Not thread-safe: the owning detector serialises calls."""
 
-    def __init__(self, model: str, width: int, height: int) -> None:
+    def __init__(self, config: str, outputs: Sequence[str], getter: str) -> None:
+        # The option protos must be imported so the text graphs' extensions parse.
+        import mediapipe.calculators.core.split_vector_calculator_pb2
         import mediapipe.calculators.tensor.image_to_tensor_calculator_pb2
-        import mediapipe.calculators.tensor.inference_calculator_pb2  # noqa: F401
+        import mediapipe.calculators.tensor.inference_calculator_pb2
+        import mediapipe.calculators.tensor.tensors_to_detections_calculator_pb2
+        import mediapipe.calculators.tflite.ssd_anchors_calculator_pb2  # noqa: F401
         from mediapipe.python import packet_creator, packet_getter
         from mediapipe.python._framework_bindings import (
             calculator_graph,
@@ -148,27 +154,43 @@ class _MaskGraph:
         )
 
         resource_util.set_resource_dir(_mediapipe_root())
-        config = _ONE_OUTPUT_GRAPH.format(width=width, height=height, model=model)
-        self.width, self.height = width, height
         self._create = packet_creator.create_image_frame
         self._srgb = image_frame.ImageFormat.SRGB
-        self._get = packet_getter.get_float_list
-        self._out: list[float] = []
+        self._get = getattr(packet_getter, getter)
+        self._out: dict[str, Any] = {}
         self._graph = calculator_graph.CalculatorGraph(graph_config=config)
-        self._graph.observe_output_stream("values", self._keep)
+        for stream in outputs:
+            self._graph.observe_output_stream(stream, self._keep(stream))
         self._graph.start_run()
         self._timestamp = 0
 
-    def _keep(self, _name: str, packet: Any) -> None:
-        self._out = self._get(packet)
+    def _keep(self, stream: str) -> Any:
+        def callback(_name: str, packet: Any) -> None:
+            self._out[stream] = self._get(packet)
 
-    def run(self, rgb: NDArray[np.uint8]) -> NDArray[np.float32]:
-        self._out = []
+        return callback
+
+    def run(self, rgb: NDArray[np.uint8]) -> dict[str, Any]:
+        """The outputs the graph gave for this image, by stream (a stream without an output
+        for it is missing)."""
+        self._out = {}
         packet = self._create(image_format=self._srgb, data=np.ascontiguousarray(rgb))
         self._graph.add_packet_to_input_stream("image", packet.at(self._timestamp))
         self._timestamp += 1
         self._graph.wait_until_idle()
-        values = np.asarray(self._out, dtype=np.float32)
+        return self._out
+
+
+class _MaskGraph:
+    """A wheel segmentation model: `run(rgb)` -> its mask (height x width floats, 0..1)."""
+
+    def __init__(self, model: str, width: int, height: int) -> None:
+        config = _ONE_OUTPUT_GRAPH.format(width=width, height=height, model=model)
+        self.width, self.height = width, height
+        self._graph = _GraphRunner(config, ("values",), "get_float_list")
+
+    def run(self, rgb: NDArray[np.uint8]) -> NDArray[np.float32]:
+        values = np.asarray(self._graph.run(rgb).get("values", ()), dtype=np.float32)
         if values.size != self.width * self.height:
             return np.zeros((self.height, self.width), dtype=np.float32)
         return values.reshape(self.height, self.width)
@@ -240,19 +262,6 @@ class _SsdGraph:
     """
 
     def __init__(self, model: _SsdModel, floor: float) -> None:
-        # The option protos must be imported so the text graph's extensions parse.
-        import mediapipe.calculators.tensor.image_to_tensor_calculator_pb2
-        import mediapipe.calculators.tensor.inference_calculator_pb2
-        import mediapipe.calculators.tensor.tensors_to_detections_calculator_pb2
-        import mediapipe.calculators.tflite.ssd_anchors_calculator_pb2  # noqa: F401
-        from mediapipe.python import packet_creator, packet_getter
-        from mediapipe.python._framework_bindings import (
-            calculator_graph,
-            image_frame,
-            resource_util,
-        )
-
-        resource_util.set_resource_dir(_mediapipe_root())
         config = _SSD_GRAPH.format(
             size=model.size,
             model=model.path,
@@ -266,31 +275,17 @@ class _SsdGraph:
         )
         self.size = model.size
         self.keypoints = model.keypoints
-        self._create = packet_creator.create_image_frame
-        self._srgb = image_frame.ImageFormat.SRGB
-        self._get = packet_getter.get_proto_list
-        self._found: list[Any] = []
-        self._graph = calculator_graph.CalculatorGraph(graph_config=config)
-        self._graph.observe_output_stream("detections", self._keep)
-        self._graph.start_run()
-        self._timestamp = 0
-
-    def _keep(self, _name: str, packet: Any) -> None:
-        self._found = self._get(packet)
+        self._graph = _GraphRunner(config, ("detections",), "get_proto_list")
 
     def run(
         self, square_rgb: NDArray[np.uint8]
     ) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
-        self._found = []
-        packet = self._create(image_format=self._srgb, data=np.ascontiguousarray(square_rgb))
-        self._graph.add_packet_to_input_stream("image", packet.at(self._timestamp))
-        self._timestamp += 1
-        self._graph.wait_until_idle()
-        count = len(self._found)
+        found = self._graph.run(square_rgb).get("detections", [])
+        count = len(found)
         scores = np.zeros(count, dtype=np.float32)
         boxes = np.zeros((count, 4), dtype=np.float32)
         points = np.zeros((count, self.keypoints, 2), dtype=np.float32)
-        for index, detection in enumerate(self._found):
+        for index, detection in enumerate(found):
             scores[index] = detection.score[0]
             box = detection.location_data.relative_bounding_box
             boxes[index] = (box.xmin, box.ymin, box.xmin + box.width, box.ymin + box.height)
@@ -303,9 +298,7 @@ class _SsdGraph:
 class _TfliteGraph:
     """A wheel model whose two chosen outputs are returned as flat float arrays.
 
-    Used for the pose landmark verifier (outputs 0 and 1). Driven through CalculatorGraph
-    directly (SolutionBase costs about 1 ms per call in Python). Not thread-safe: the owning
-    detector serialises calls.
+    Used for the pose landmark verifier (outputs 0 and 1).
     """
 
     def __init__(
@@ -315,18 +308,6 @@ class _TfliteGraph:
         low: float,
         outputs: tuple[int, int] = (0, 1),
     ) -> None:
-        # The option protos must be imported so the text graph's extensions parse.
-        import mediapipe.calculators.core.split_vector_calculator_pb2
-        import mediapipe.calculators.tensor.image_to_tensor_calculator_pb2
-        import mediapipe.calculators.tensor.inference_calculator_pb2  # noqa: F401
-        from mediapipe.python import packet_creator, packet_getter
-        from mediapipe.python._framework_bindings import (
-            calculator_graph,
-            image_frame,
-            resource_util,
-        )
-
-        resource_util.set_resource_dir(_mediapipe_root())
         width, height = size
         config = _TWO_OUTPUTS_GRAPH.format(
             width=width,
@@ -340,31 +321,13 @@ class _TfliteGraph:
         )
         self._streams = ("boxes", "scores")
         self.size = size
-        self._create = packet_creator.create_image_frame
-        self._srgb = image_frame.ImageFormat.SRGB
-        self._get = packet_getter.get_float_list
-        self._out: dict[str, Any] = {}
-        self._graph = calculator_graph.CalculatorGraph(graph_config=config)
-        for stream in self._streams:
-            self._graph.observe_output_stream(stream, self._keep(stream))
-        self._graph.start_run()
-        self._timestamp = 0
-
-    def _keep(self, stream: str) -> Any:
-        def callback(_name: str, packet: Any) -> None:
-            self._out[stream] = self._get(packet)
-
-        return callback
+        self._graph = _GraphRunner(config, self._streams, "get_float_list")
 
     def run(self, rgb: NDArray[np.uint8]) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
         """(first output, second output) as float32 arrays."""
-        self._out.clear()
-        packet = self._create(image_format=self._srgb, data=np.ascontiguousarray(rgb))
-        self._graph.add_packet_to_input_stream("image", packet.at(self._timestamp))
-        self._timestamp += 1
-        self._graph.wait_until_idle()
-        first = np.asarray(self._out.get(self._streams[0], ()), dtype=np.float32)
-        second = np.asarray(self._out.get(self._streams[-1], ()), dtype=np.float32)
+        out = self._graph.run(rgb)
+        first = np.asarray(out.get(self._streams[0], ()), dtype=np.float32)
+        second = np.asarray(out.get(self._streams[-1], ()), dtype=np.float32)
         return first, second
 
 
