@@ -72,12 +72,9 @@ _POSE_LANDMARK_MODEL = "mediapipe/modules/pose_landmark/pose_landmark_full.tflit
 _FACE_MODEL = "mediapipe/modules/face_detection/face_detection_full_range_sparse.tflite"
 _SEGMENT_MODEL = "mediapipe/modules/selfie_segmentation/selfie_segmentation_landscape.tflite"
 
-# Two outputs of a model, each flattened to floats (python can read FLOATS packets).
-_TWO_OUTPUTS_GRAPH = """
-input_stream: "image"
-output_stream: "boxes"
-output_stream: "scores"
-node {{
+# Every graph starts the same: the image to a model-sized tensor (values from {low} to 1), then
+# the model on the CPU (one XNNPACK thread: a worker process is one core of counting).
+_IMAGE_TO_MODEL = """node {{
   calculator: "ImageToTensorCalculator"
   input_stream: "IMAGE:image"
   output_stream: "TENSORS:input"
@@ -92,7 +89,17 @@ node {{
   options {{ [mediapipe.InferenceCalculatorOptions.ext] {{
     model_path: "{model}" delegate {{ xnnpack {{ num_threads: 1 }} }} }} }}
 }}
-node {{
+"""
+
+# Two outputs of a model, each flattened to floats (python can read FLOATS packets).
+_TWO_OUTPUTS_GRAPH = (
+    """
+input_stream: "image"
+output_stream: "boxes"
+output_stream: "scores"
+"""
+    + _IMAGE_TO_MODEL
+    + """node {{
   calculator: "SplitTensorVectorCalculator"
   input_stream: "output"
   output_stream: "first"
@@ -106,30 +113,20 @@ node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:first"
 node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:second"
   output_stream: "FLOATS:scores" }}
 """
+)
 
 
 # One output of a model, flattened to floats (the selfie segmentation mask).
-_ONE_OUTPUT_GRAPH = """
+_ONE_OUTPUT_GRAPH = (
+    """
 input_stream: "image"
 output_stream: "values"
-node {{
-  calculator: "ImageToTensorCalculator"
-  input_stream: "IMAGE:image"
-  output_stream: "TENSORS:input"
-  options {{ [mediapipe.ImageToTensorCalculatorOptions.ext] {{
-    output_tensor_width: {width} output_tensor_height: {height} keep_aspect_ratio: false
-    output_tensor_float_range {{ min: 0 max: 1 }} border_mode: BORDER_ZERO }} }}
-}}
-node {{
-  calculator: "InferenceCalculatorCpu"
-  input_stream: "TENSORS:input"
-  output_stream: "TENSORS:output"
-  options {{ [mediapipe.InferenceCalculatorOptions.ext] {{
-    model_path: "{model}" delegate {{ xnnpack {{ num_threads: 1 }} }} }} }}
-}}
-node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:output"
+"""
+    + _IMAGE_TO_MODEL
+    + """node {{ calculator: "TensorsToFloatsCalculator" input_stream: "TENSORS:output"
   output_stream: "FLOATS:values" }}
 """
+)
 
 
 class _GraphRunner:
@@ -185,7 +182,7 @@ class _MaskGraph:
     """A wheel segmentation model: `run(rgb)` -> its mask (height x width floats, 0..1)."""
 
     def __init__(self, model: str, width: int, height: int) -> None:
-        config = _ONE_OUTPUT_GRAPH.format(width=width, height=height, model=model)
+        config = _ONE_OUTPUT_GRAPH.format(width=width, height=height, low=0, model=model)
         self.width, self.height = width, height
         self._graph = _GraphRunner(config, ("values",), "get_float_list")
 
@@ -198,25 +195,13 @@ class _MaskGraph:
 
 # A detector model decoded by mediapipe into candidates above a score floor, before any
 # suppression: only a handful of protos cross into Python instead of every anchor's tensor.
-_SSD_GRAPH = """
+_SSD_GRAPH = (
+    """
 input_stream: "image"
 output_stream: "detections"
-node {{
-  calculator: "ImageToTensorCalculator"
-  input_stream: "IMAGE:image"
-  output_stream: "TENSORS:input"
-  options {{ [mediapipe.ImageToTensorCalculatorOptions.ext] {{
-    output_tensor_width: {size} output_tensor_height: {size} keep_aspect_ratio: false
-    output_tensor_float_range {{ min: -1 max: 1 }} border_mode: BORDER_ZERO }} }}
-}}
-node {{
-  calculator: "InferenceCalculatorCpu"
-  input_stream: "TENSORS:input"
-  output_stream: "TENSORS:output"
-  options {{ [mediapipe.InferenceCalculatorOptions.ext] {{
-    model_path: "{model}" delegate {{ xnnpack {{ num_threads: 1 }} }} }} }}
-}}
-node {{
+"""
+    + _IMAGE_TO_MODEL
+    + """node {{
   calculator: "SsdAnchorsCalculator"
   output_side_packet: "anchors"
   options {{ [mediapipe.SsdAnchorsCalculatorOptions.ext] {{
@@ -237,6 +222,7 @@ node {{
     min_score_thresh: {floor} }} }}
 }}
 """
+)
 
 
 @dataclass(frozen=True)
@@ -263,6 +249,9 @@ class _SsdGraph:
 
     def __init__(self, model: _SsdModel, floor: float) -> None:
         config = _SSD_GRAPH.format(
+            width=model.size,
+            height=model.size,
+            low=-1,
             size=model.size,
             model=model.path,
             layers=len(model.strides),
