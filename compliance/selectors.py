@@ -81,9 +81,14 @@ PAGE_SIZE = 150  # offices per page of a summarised list
 LIST_MAX = 50  # entries shown in the board's late / not opened / cameras down lists
 
 
-def effective_status_expression() -> Coalesce:
-    """SQL for `DailyVerdict.effective_status`: a staff override beats the computed status."""
-    return Coalesce(NullIf(F("override_status"), Value("")), F("status"), output_field=CharField())
+def effective_status_expression(relation: str = "") -> Coalesce:
+    """SQL for `DailyVerdict.effective_status`: a staff override beats the computed status.
+    `relation` ("day_verdict__") reads a verdict joined to another model."""
+    return Coalesce(
+        NullIf(F(f"{relation}override_status"), Value("")),
+        F(f"{relation}status"),
+        output_field=CharField(),
+    )
 
 
 def zone_label(zone_name: str | None = None) -> str:
@@ -299,18 +304,20 @@ def board_agents(offices: Sequence[Mapping[str, Any]], now: datetime) -> tuple[B
     """The health of the agents serving these offices (two queries), silent ones first."""
     by_id = {office["id"]: office for office in offices}
     health = agent_health_by_office(list(by_id), now)
-    rows = [
+    return _silent_first(
         BoardAgent(by_id[office_id]["code"], by_id[office_id]["name"], agent)
         for office_id, agent in health.items()
-    ]
-    return tuple(sorted(rows, key=lambda row: (not row.health.silent, row.office_name)))
+    )
 
 
 def board_agents_of(offices: QuerySet[Office], now: datetime) -> tuple[BoardAgent, ...]:
     """`board_agents` for the offices of a query, without listing them (three queries)."""
     health = agent_health_by_office(offices.order_by().values("pk"), now)
     named = Office.objects.filter(pk__in=list(health)).values_list("pk", "code", "name")
-    rows = [BoardAgent(code, name, health[pk]) for pk, code, name in named]
+    return _silent_first(BoardAgent(code, name, health[pk]) for pk, code, name in named)
+
+
+def _silent_first(rows: Iterable[BoardAgent]) -> tuple[BoardAgent, ...]:
     return tuple(sorted(rows, key=lambda row: (not row.health.silent, row.office_name)))
 
 
@@ -337,9 +344,8 @@ def board_for_day(
     today = timezone.localdate(now)
     scope = scope or Scope()
     scoped = scope.offices(user)
-    by_government = _status_counts(day, scoped, ("kecamatan__local_government_id",))
-    if sum(by_government.values()) > SUMMARY_ABOVE:
-        return _summarised_board(day, now, scoped, by_government, complaints_by_office, scope, page)
+    if scoped.count() > SUMMARY_ABOVE:
+        return _summarised_board(day, user, now, scoped, complaints_by_office, scope, page)
     offices = list(
         scoped.order_by("kecamatan__name", "name").values(
             "id",
@@ -408,9 +414,9 @@ def board_for_day(
 
 def _summarised_board(
     day: date,
+    user: User,
     now: datetime,
     scoped: QuerySet[Office],
-    by_government: Mapping[tuple[Any, ...], int],
     complaints_by_office: Mapping[int, int] | None,
     scope: Scope,
     page: int | None,
@@ -422,6 +428,7 @@ def _summarised_board(
     today = timezone.localdate(now)
     zone = timezone.get_current_timezone()
     complaints = complaints_by_office or {}
+    by_government = _status_counts(day, scoped, ("kecamatan__local_government_id",))
     tally: dict[str, int] = defaultdict(int)
     for (_government, status), count in by_government.items():
         tally[status or ""] += count
@@ -459,7 +466,7 @@ def _summarised_board(
     shown_verdicts = _board_verdicts(day, scoped.filter(pk__in=[office["id"] for office in shown]))
     as_of = now if day >= today else _end_of_local_day(day)
     cameras = _cameras_checked(scoped, day, as_of)
-    down = cameras_down(_ANYONE, as_of, offices=scoped)
+    down = cameras_down(user, as_of, offices=scoped)
     with_complaints = scoped.filter(pk__in=list(complaints)).values_list("pk", flat=True)
     scope_name = ""
     if scope.kecamatan_id is not None and kecamatan_rows:
@@ -500,8 +507,6 @@ def _summarised_board(
 
 # The office fields a tile needs, read beside a verdict.
 _TILE_OFFICE_FIELDS = ("office__code", "office__name", "office__kecamatan__name")
-# `cameras_down` narrows by `offices` when given; the user only matters without them.
-_ANYONE = AnonymousUser()
 
 
 def _status_counts(
@@ -514,11 +519,7 @@ def _status_counts(
         offices.order_by()
         .annotate(
             day_verdict=FilteredRelation("verdicts", condition=Q(verdicts__date=day)),
-            effective=Coalesce(
-                NullIf(F("day_verdict__override_status"), Value("")),
-                F("day_verdict__status"),
-                output_field=CharField(),
-            ),
+            effective=effective_status_expression("day_verdict__"),
         )
         .values_list(*keys, "effective")
         .annotate(count=Count("id"))

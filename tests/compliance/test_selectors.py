@@ -236,7 +236,7 @@ def test_board_query_count_does_not_grow_with_the_number_of_offices(staff, kecam
     add_offices(40)
     large = _board_queries(staff)
     assert small == large
-    assert large <= 9  # role and profile, status counts, offices, verdicts, holidays, cameras
+    assert large <= 9  # role and profile, office count, offices, verdicts, holidays, cameras
     # down, cameras checked that day
 
 
